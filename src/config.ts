@@ -1,0 +1,118 @@
+// The only module that reads process.env. Everything else receives a typed Config.
+// Every variable has a development default; in production a missing secret stops start-up with its name.
+import { z } from 'zod';
+
+const PROFILES = ['expedition', 'fulfillment', 'emailing'] as const;
+export type AddonProfileName = (typeof PROFILES)[number];
+
+const DEV_APP_SECRET = 'dev-only-app-secret-do-not-use-in-production-0123456789';
+const DEV_SIGNATURE_TOKEN = 'dev-signature-token';
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  APP_ROLE: z.enum(['api', 'worker', 'both']).default('both'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('upgates-addon'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').default('mongodb://127.0.0.1:27017/upgates_addon'),
+
+  UPGATES_SIGNATURE_TOKEN: z.string().min(1).optional(),
+  UPGATES_PUBLIC_KEY_URL: z.string().url().default('https://files.upgates.com/addons/signature/api.signature.pub.key'),
+  UPGATES_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  UPGATES_ADMIN_ORIGINS: z.string().default('https://*.upgates.com https://*.upgates.cz https://*.upgates.sk'),
+  APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ADDON_PROFILE: z.enum(PROFILES).default('expedition'),
+
+  SYNC_QUIET_SECONDS: seconds(5),
+  SYNC_MAX_WAIT_SECONDS: seconds(60),
+  SYNC_NOW_COOLDOWN_SECONDS: seconds(900),
+  INITIAL_SYNC_LOOKBACK_DAYS: seconds(90),
+  UNINSTALL_RETENTION_DAYS: seconds(30),
+  SESSION_TTL_SECONDS: seconds(600),
+  INSTALL_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(4000),
+});
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  publicUrl: string;
+  role: 'api' | 'worker' | 'both';
+  logLevel: string;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  mongodbUri: string;
+  upgates: { signatureToken: string; publicKeyUrl: string; publicKeyFile: string | undefined; adminOrigins: string[] };
+  appSecret: string;
+  profile: AddonProfileName;
+  sync: { quietSeconds: number; maxWaitSeconds: number; syncNowCooldownSeconds: number; initialLookbackDays: number };
+  uninstallRetentionDays: number;
+  sessionTtlSeconds: number;
+  installAnswerTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new ConfigError(`Invalid environment:\n${problems}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production') {
+    const missing = (['APP_SECRET', 'UPGATES_SIGNATURE_TOKEN', 'PUBLIC_URL'] as const).filter((name) => !e[name]);
+    if (missing.length) throw new ConfigError(`Missing required environment variable(s) in production: ${missing.join(', ')}`);
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+    role: e.APP_ROLE,
+    logLevel: e.LOG_LEVEL,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    mongodbUri: e.MONGODB_URI,
+    upgates: {
+      signatureToken: e.UPGATES_SIGNATURE_TOKEN ?? DEV_SIGNATURE_TOKEN,
+      publicKeyUrl: e.UPGATES_PUBLIC_KEY_URL,
+      publicKeyFile: e.UPGATES_PUBLIC_KEY_FILE,
+      adminOrigins: e.UPGATES_ADMIN_ORIGINS.split(/\s+/).filter(Boolean),
+    },
+    appSecret: e.APP_SECRET ?? DEV_APP_SECRET,
+    profile: e.ADDON_PROFILE,
+    sync: {
+      quietSeconds: e.SYNC_QUIET_SECONDS,
+      maxWaitSeconds: e.SYNC_MAX_WAIT_SECONDS,
+      syncNowCooldownSeconds: e.SYNC_NOW_COOLDOWN_SECONDS,
+      initialLookbackDays: e.INITIAL_SYNC_LOOKBACK_DAYS,
+    },
+    uninstallRetentionDays: e.UNINSTALL_RETENTION_DAYS,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    installAnswerTimeoutMs: e.INSTALL_ANSWER_TIMEOUT_MS,
+  };
+}
+
+/** Names of every variable the app reads; docker-compose.yml is checked against this list in a test. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
+
+/** Settings of the local tooling (dev server, tests): where binaries live and whether a real MongoDB is given. */
+export function loadLocalToolsConfig(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    temporalCliPath: env.TEMPORAL_CLI_PATH,
+    ferretDbPath: env.FERRETDB_PATH,
+    toolsDir: env.UPGATES_TOOLS_DIR,
+    cacheHome: env.XDG_CACHE_HOME,
+    externalMongoUri: env.MONGODB_URI,
+    externalTemporalAddress: env.TEMPORAL_ADDRESS,
+    ci: env.CI === 'true' || env.CI === '1',
+  };
+}
+
+/** A copy of the environment for child processes we spawn (servers, go builds). */
+export function childProcessEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}

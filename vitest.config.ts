@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+// `pool: 'forks'` because the Temporal core bridge is a native addon that misbehaves in worker threads.
+// Integration and end-to-end files run one at a time against one dev server and one FerretDB, started once
+// in the global setup.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    reporters: ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/chaos/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          maxWorkers: 1,
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
