@@ -16,9 +16,18 @@ export default defineConfig({
         },
       },
       {
+        // The Upgates simulator's own tests: HTTP against an in-process server, no Temporal or database.
+        test: {
+          name: 'sandbox',
+          include: ['test/sandbox/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/chaos/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/chaos/**/*.test.ts'],
           pool: 'forks',
           fileParallelism: false,
           maxWorkers: 1,
