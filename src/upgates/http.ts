@@ -1,0 +1,247 @@
+// The one place where Upgates API requests are sent. Every request goes through the same discipline:
+// optional calls checked against the usage budget, each attempt counted in the ledger before it is sent,
+// at most 3 in flight per shop (process-wide), a per-request timeout, 301 followed to the new api_url,
+// short 429 waits honoured in place, and every other failure turned into a typed error.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request, type Dispatcher } from 'undici';
+import { upgatesApiCalls, upgatesApiLatency } from '../metrics/upgates.js';
+import { sharedDispatcher } from './dispatcher.js';
+import {
+  UpgatesAuthError,
+  UpgatesForbiddenError,
+  UpgatesMovedError,
+  UpgatesNetworkError,
+  UpgatesPayloadTooLargeError,
+  UpgatesRequestError,
+  UpgatesServerError,
+  UpgatesThrottledError,
+  UpgatesValidationError,
+} from './errors.js';
+import { buildQuery, type Query } from './query.js';
+import type { Access, HttpMethod } from './resources.js';
+import { parseRetryAfter } from './retry-after.js';
+import { shopSemaphore } from './semaphore.js';
+import type { UsageGuard } from './usage-guard.js';
+import type { UsageLedger } from './usage-ledger.js';
+
+export interface UpgatesCredentials {
+  apiUser: string;
+  apiKey: string;
+  /** Base URL ending in `/api/v2`, as sent at activation (or as last reported by a 301). */
+  apiUrl: string;
+}
+
+/**
+ * `mandatory`: webhook-driven fetches and writes the merchant asked for; never refused by the budget.
+ * `optional`: reconciliation, "sync now"; refused with UsageBudgetExceededError when over budget.
+ */
+export type CallPriority = 'mandatory' | 'optional';
+
+export interface CallOptions {
+  priority?: CallPriority;
+}
+
+export interface HttpSettings {
+  shopToken: string;
+  credentials: UpgatesCredentials;
+  ledger?: UsageLedger | undefined;
+  guard?: UsageGuard | undefined;
+  /** Declared daily frequency per access, from the profile manifest; used for optional calls. */
+  declaredCallsPerDay?: Partial<Record<Access, number>> | undefined;
+  onMoved?: ((newApiUrl: string) => Promise<void> | void) | undefined;
+  timeoutMs?: number | undefined;
+  userAgent?: string | undefined;
+  dispatcher?: Dispatcher | undefined;
+  /** 429s asking for at most this wait are waited out in place; longer ones are thrown for Temporal to schedule. */
+  inlineThrottleWaitMs?: number | undefined;
+  /** Wait assumed for a 429 without a usable Retry-After. */
+  throttleFallbackMs?: number | undefined;
+}
+
+export interface ApiRequest extends CallOptions {
+  method: HttpMethod;
+  access: Access;
+  /** Path under the base URL, e.g. `/orders`. */
+  path: string;
+  query?: Query | undefined;
+  body?: unknown;
+  /** Items in a write body, reported in 413 errors. */
+  itemCount?: number | undefined;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_INLINE_THROTTLE_WAIT_MS = 5_000;
+export const DEFAULT_THROTTLE_FALLBACK_MS = 10_000;
+/** How many 429s one request waits out in place before handing the wait to Temporal. */
+const MAX_INLINE_THROTTLE_WAITS = 3;
+/** Timers and second-resolution dates: land just after the instant Upgates named, never on its edge. */
+const RETRY_AFTER_MARGIN_MS = 50;
+
+interface Exchange {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export class UpgatesHttp {
+  private apiUrl: string;
+  private readonly authorization: string;
+  private readonly timeoutMs: number;
+  private readonly inlineThrottleWaitMs: number;
+  private readonly throttleFallbackMs: number;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly settings: HttpSettings) {
+    this.apiUrl = trimSlash(settings.credentials.apiUrl);
+    // Built once and kept private; never part of an error, log line or metric.
+    this.authorization = `Basic ${Buffer.from(`${settings.credentials.apiUser}:${settings.credentials.apiKey}`).toString('base64')}`;
+    this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.inlineThrottleWaitMs = settings.inlineThrottleWaitMs ?? DEFAULT_INLINE_THROTTLE_WAIT_MS;
+    this.throttleFallbackMs = settings.throttleFallbackMs ?? DEFAULT_THROTTLE_FALLBACK_MS;
+    this.dispatcher = settings.dispatcher ?? sharedDispatcher();
+  }
+
+  get shopToken(): string {
+    return this.settings.shopToken;
+  }
+
+  /** The base URL in use; differs from the constructor's after a 301. */
+  get currentApiUrl(): string {
+    return this.apiUrl;
+  }
+
+  /** Sends the request and returns the parsed JSON body (null for an empty body). */
+  async request(req: ApiRequest): Promise<unknown> {
+    if (req.priority === 'optional') await this.checkOptional(req.access);
+    let moved = false;
+    let throttleWaits = 0;
+    for (;;) {
+      const exchange = await this.attempt(req);
+      const { status } = exchange;
+      if (status >= 200 && status < 300) return parseJson(req, exchange.text);
+
+      if (status === 301) {
+        const newApiUrl = readApiUrl(exchange.text);
+        if (newApiUrl && !moved) {
+          moved = true;
+          // Persist first: if storing fails, the error surfaces and the next attempt meets the 301 again.
+          await this.settings.onMoved?.(newApiUrl);
+          this.apiUrl = trimSlash(newApiUrl);
+          continue;
+        }
+        throw new UpgatesMovedError(`${describe(req)} answered 301${newApiUrl ? ' again after moving' : ' without api_url'}`, newApiUrl);
+      }
+
+      if (status === 429) {
+        const retryAfter = parseRetryAfter({
+          retryAfter: header(exchange, 'retry-after'),
+          date: header(exchange, 'date'),
+          fallbackMs: this.throttleFallbackMs,
+        });
+        if (retryAfter.delayMs <= this.inlineThrottleWaitMs && throttleWaits < MAX_INLINE_THROTTLE_WAITS) {
+          throttleWaits++;
+          // The concurrency slot was released after the attempt: a waiting request is not in flight.
+          await sleep(retryAfter.delayMs + RETRY_AFTER_MARGIN_MS);
+          continue;
+        }
+        throw new UpgatesThrottledError(`${describe(req)} throttled (429); retry in ${retryAfter.delayMs} ms`, retryAfter.delayMs + RETRY_AFTER_MARGIN_MS, retryAfter.retryAt);
+      }
+
+      throw errorForStatus(req, status);
+    }
+  }
+
+  private async checkOptional(access: Access): Promise<void> {
+    const { guard, declaredCallsPerDay } = this.settings;
+    if (!guard) throw new Error('Optional Upgates calls need a usage guard (pass a ledger to createUpgatesClient)');
+    await guard.checkOptionalCall(this.shopToken, access, { declaredCallsPerDay: declaredCallsPerDay?.[access] });
+  }
+
+  /** One HTTP attempt: counted, inside the shop's concurrency slot, bounded by the timeout. */
+  private async attempt(req: ApiRequest): Promise<Exchange> {
+    // Counted before sending and awaited: a crash after this line over-counts by one, never under-counts.
+    await this.settings.ledger?.record(this.shopToken, req.access);
+    const release = await shopSemaphore(this.shopToken).acquire();
+    const started = performance.now();
+    let statusLabel = 'network';
+    try {
+      const exchange = await this.send(req);
+      statusLabel = String(exchange.status);
+      return exchange;
+    } catch (err) {
+      if (err instanceof UpgatesNetworkError && err.timedOut) statusLabel = 'timeout';
+      throw err;
+    } finally {
+      release();
+      upgatesApiCalls.inc({ access: req.access, status: statusLabel });
+      upgatesApiLatency.observe({ access: req.access }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async send(req: ApiRequest): Promise<Exchange> {
+    const url = `${this.apiUrl}${req.path}${buildQuery(req.query)}`;
+    const headers: Record<string, string> = {
+      authorization: this.authorization,
+      accept: 'application/json',
+      'user-agent': this.settings.userAgent ?? 'upgates-addon-backend',
+    };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers['content-type'] = 'application/json; charset=utf-8';
+      body = JSON.stringify(req.body);
+    }
+    // One deadline for connect, headers and body, so a server that stalls mid-body also fails in time.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      const response = await request(url, { method: req.method, headers, body, signal: controller.signal, dispatcher: this.dispatcher });
+      const text = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, text };
+    } catch (err) {
+      if (controller.signal.aborted) {
+        throw new UpgatesNetworkError(`${describe(req)} timed out after ${this.timeoutMs} ms`, true, { cause: err });
+      }
+      const code = (err as { code?: string }).code ?? (err as Error).name;
+      throw new UpgatesNetworkError(`${describe(req)} failed: ${code}`, false, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** `GET /orders (orders:GET)`: method, path and access only; the query may hold personal data. */
+const describe = (req: ApiRequest): string => `Upgates ${req.method} ${req.path} (${req.access})`;
+
+function errorForStatus(req: ApiRequest, status: number): Error {
+  const message = `${describe(req)} answered ${status}`;
+  if (status === 401) return new UpgatesAuthError(`${message}: credentials rejected (revoked or uninstalled?)`);
+  if (status === 403) return new UpgatesForbiddenError(req.access, `${message}: no privilege for ${req.access}, inactive API user or login block`);
+  if (status === 413) return new UpgatesPayloadTooLargeError(`${message}: payload too large`, req.itemCount ?? 0);
+  if (status >= 500) return new UpgatesServerError(message, status);
+  return new UpgatesRequestError(message, status);
+}
+
+function header(exchange: Exchange, name: string): string | undefined {
+  const value = exchange.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readApiUrl(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { api_url?: unknown };
+    return typeof body.api_url === 'string' && /^https?:\/\//.test(body.api_url) ? body.api_url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(req: ApiRequest, text: string): unknown {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UpgatesValidationError(req.access, [{ path: '', code: 'invalid_json', message: `${describe(req)} returned a body that is not JSON` }]);
+  }
+}
+
+const trimSlash = (url: string): string => url.replace(/\/+$/, '');

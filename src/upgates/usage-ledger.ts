@@ -1,0 +1,117 @@
+// Counts every Upgates API call per shop, UTC day and access, so operators and the usage guard can compare
+// real use with the Marketplace declaration and Upgates' 60,000/day monitor.
+//
+// Counting is awaited, once per HTTP attempt, BEFORE the request is sent: nothing sits in a memory buffer
+// that a crash could lose, and if MongoDB is unreachable the call is not made (fail closed: an uncounted
+// call is worse than a delayed one). The cost is one small upsert per API call, which is cheap next to the
+// API round-trip. Attempts that end in 401/429/5xx/timeouts are counted too: Upgates sees them as calls.
+import type { Connection } from 'mongoose';
+import { apiUsageModel } from '../db/models/api-usage.js';
+import type { Access } from './resources.js';
+
+export interface DayUsage {
+  shopToken: string;
+  day: string;
+  total: number;
+  counts: Partial<Record<Access, number>>;
+}
+
+export interface UsageSummary {
+  day: string;
+  total: number;
+  byAccess: Partial<Record<Access, number>>;
+  /** Shops by descending total. */
+  shops: DayUsage[];
+}
+
+export interface UsageLedger {
+  /** Adds one call; resolves once it is stored. */
+  record(shopToken: string, access: Access, at?: Date): Promise<void>;
+  getUsage(shopToken: string, day: string): Promise<DayUsage>;
+}
+
+/** `YYYY-MM-DD` of the instant in UTC. */
+export const utcDay = (at: Date = new Date()): string => at.toISOString().slice(0, 10);
+
+/** Field-safe key of an access: `orders:GET` -> `orders_GET` (no dots, no colons in stored field names). */
+export const accessKey = (access: Access): string => access.replace(':', '_');
+const accessFromKey = (key: string): Access => key.replace('_', ':') as Access;
+
+const DUPLICATE_KEY = 11000;
+
+export class MongoUsageLedger implements UsageLedger {
+  private readonly model;
+
+  constructor(connection: Connection) {
+    this.model = apiUsageModel(connection);
+  }
+
+  async record(shopToken: string, access: Access, at: Date = new Date()): Promise<void> {
+    const update = () =>
+      this.model.updateOne(
+        { shopToken, day: utcDay(at) },
+        { $inc: { [`counts.${accessKey(access)}`]: 1, total: 1 }, $set: { updatedAt: at } },
+        { upsert: true },
+      );
+    try {
+      await update();
+    } catch (err) {
+      // Two first calls of a day can both try to insert; the loser retries as a plain update.
+      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      await update();
+    }
+  }
+
+  async getUsage(shopToken: string, day: string): Promise<DayUsage> {
+    const doc = await this.model.findOne({ shopToken, day }).lean();
+    return toDayUsage(shopToken, day, doc?.counts, doc?.total);
+  }
+
+  /** Every shop's usage on a day, for an operator's query. A plain find: FerretDB-friendly, no aggregation. */
+  async getUsageSummary(day: string): Promise<UsageSummary> {
+    const docs = await this.model.find({ day }).lean();
+    const shops = docs.map((doc) => toDayUsage(doc.shopToken, day, doc.counts, doc.total)).sort((a, b) => b.total - a.total);
+    return summarise(day, shops);
+  }
+}
+
+/** Process-local ledger for tests and tools without a database. Same semantics, nothing persisted. */
+export class MemoryUsageLedger implements UsageLedger {
+  private readonly days = new Map<string, DayUsage>();
+
+  async record(shopToken: string, access: Access, at: Date = new Date()): Promise<void> {
+    const day = utcDay(at);
+    const id = `${shopToken}\u0000${day}`;
+    const usage = this.days.get(id) ?? { shopToken, day, total: 0, counts: {} };
+    usage.counts[access] = (usage.counts[access] ?? 0) + 1;
+    usage.total++;
+    this.days.set(id, usage);
+  }
+
+  async getUsage(shopToken: string, day: string): Promise<DayUsage> {
+    const usage = this.days.get(`${shopToken}\u0000${day}`);
+    return usage ? { ...usage, counts: { ...usage.counts } } : { shopToken, day, total: 0, counts: {} };
+  }
+
+  async getUsageSummary(day: string): Promise<UsageSummary> {
+    const shops = [...this.days.values()].filter((u) => u.day === day).sort((a, b) => b.total - a.total);
+    return summarise(day, shops);
+  }
+}
+
+function toDayUsage(shopToken: string, day: string, counts: Map<string, number> | Record<string, number> | undefined, total: number | undefined): DayUsage {
+  const entries = counts instanceof Map ? [...counts.entries()] : Object.entries(counts ?? {});
+  const out: Partial<Record<Access, number>> = {};
+  for (const [key, n] of entries) out[accessFromKey(key)] = n;
+  return { shopToken, day, total: total ?? 0, counts: out };
+}
+
+function summarise(day: string, shops: DayUsage[]): UsageSummary {
+  const byAccess: Partial<Record<Access, number>> = {};
+  let total = 0;
+  for (const shop of shops) {
+    total += shop.total;
+    for (const [access, n] of Object.entries(shop.counts) as Array<[Access, number]>) byAccess[access] = (byAccess[access] ?? 0) + n;
+  }
+  return { day, total, byAccess, shops };
+}
