@@ -81,7 +81,10 @@ export function renderManifestMarkdown(pv: ProfileVersion): string {
     '',
     '| Typ přístupu / Access type | Část / Part | Purpose | Frequency | Expected calls/day | Repetition |',
     '| --- | --- | --- | --- | ---: | --- |',
-    ...m.accesses.map((a) => `| ${cell(a.type)} | ${a.part} | ${cell(a.purpose)} | ${cell(a.frequency)} | ${a.expectedCallsPerDay} | ${cell(a.repetition)} |`),
+    ...m.accesses.map(
+      (a) =>
+        `| ${cell(a.type)} | ${a.part} | ${cell(a.purpose)} | ${cell(a.frequency)} | ${a.expectedCallsPerDay} | ${cell(a.repetition)} |`,
+    ),
     '',
     `**Total expected calls per shop and day: ${m.totalExpectedCallsPerDay}** ` +
       `(${share} % of Upgates' ${m.monitorLimitPerDay.toLocaleString('en-US')}/day automatic-control threshold; ` +
@@ -93,7 +96,9 @@ export function renderManifestMarkdown(pv: ProfileVersion): string {
     '',
     '## Initial sync',
     '',
-    ...m.initialSync.map((s) => `- ${ACCESS_TYPE_LABELS[s.resource]}: ${s.lookbackDays ? `changed in the last ${s.lookbackDays} days` : 'all records'}`),
+    ...m.initialSync.map(
+      (s) => `- ${ACCESS_TYPE_LABELS[s.resource]}: ${s.lookbackDays ? `changed in the last ${s.lookbackDays} days` : 'all records'}`,
+    ),
     `- Code lists (cached, refreshed daily): ${m.codeLists.map((r) => ACCESS_TYPE_LABELS[r]).join(', ')}`,
     '',
     '## Back-sync (writes to the shop)',
@@ -106,7 +111,12 @@ export function renderManifestMarkdown(pv: ProfileVersion): string {
     ]),
   ];
   if (m.conversionCodes.length) {
-    lines.push('', '## Conversion codes', '', ...m.conversionCodes.map((c) => `- ${c.position} (${c.language_id ?? 'all languages'}): \`${c.code}\``));
+    lines.push(
+      '',
+      '## Conversion codes',
+      '',
+      ...m.conversionCodes.map((c) => `- ${c.position} (${c.language_id ?? 'all languages'}): \`${c.code}\``),
+    );
   }
   lines.push('', '## Settings', '', ...m.settings.map((s) => `- **${s.label}** (\`${s.key}\`, ${s.type}): ${s.description}`), '');
   return lines.join('\n');

@@ -54,9 +54,7 @@ export function redactUrlSecrets(url: string): string {
  * would produce (JSON string escaping, URL encoding, base64). Empty secrets are ignored.
  */
 export function containsSecret(haystack: string, secrets: string[]): boolean {
-  return secrets
-    .filter((secret) => secret.length > 0)
-    .some((secret) => encodings(secret).some((form) => haystack.includes(form)));
+  return secrets.filter((secret) => secret.length > 0).some((secret) => encodings(secret).some((form) => haystack.includes(form)));
 }
 
 function encodings(secret: string): string[] {

@@ -80,9 +80,7 @@ const ZONELESS_EXTRA_FUTURE_SECONDS = 2 * 3600;
  */
 export function signatureTimeCheck(time: string, now: Date = new Date(), tolerance: number | Partial<TimeTolerance> = {}): TimeCheck {
   const limits: TimeTolerance =
-    typeof tolerance === 'number'
-      ? { maxAgeSeconds: tolerance, maxFutureSeconds: tolerance }
-      : { ...DEFAULT_TIME_TOLERANCE, ...tolerance };
+    typeof tolerance === 'number' ? { maxAgeSeconds: tolerance, maxFutureSeconds: tolerance } : { ...DEFAULT_TIME_TOLERANCE, ...tolerance };
   const at = parseTime(time);
   if (!at) return { ok: false, reason: 'unparsable' };
   const futureSlack = typeof time === 'string' && ISO.test(time.trim()) && !HAS_ZONE.test(time.trim()) ? ZONELESS_EXTRA_FUTURE_SECONDS : 0;

@@ -17,7 +17,10 @@ function capture() {
 describe('log redaction', () => {
   it('is accepted by pino and removes secrets at the top level and nested', () => {
     const { logger, output } = capture();
-    logger.info({ apiKey: 'KEY-top', shop: { apiKey: 'KEY-nested', apiUser: 'USER-nested' }, job: { input: { credentials: { x: 'CRED-deep' } } } }, 'install');
+    logger.info(
+      { apiKey: 'KEY-top', shop: { apiKey: 'KEY-nested', apiUser: 'USER-nested' }, job: { input: { credentials: { x: 'CRED-deep' } } } },
+      'install',
+    );
     logger.info({ req: { headers: { authorization: 'Basic QUJD' }, query: { session: 'SESSION-token' } } }, 'request');
     const text = output();
     expect(containsSecret(text, ['KEY-top', 'KEY-nested', 'USER-nested', 'CRED-deep', 'Basic QUJD', 'SESSION-token'])).toBe(false);

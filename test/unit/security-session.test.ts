@@ -12,7 +12,10 @@ describe('session tokens', () => {
     const token = tokens.issue('shop-token', 'cs', T0);
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     const ok = tokens.verify(token, later(599));
-    expect(ok).toMatchObject({ ok: true, session: { shop: 'shop-token', lang: 'cs', iat: T0.getTime() / 1000, exp: T0.getTime() / 1000 + 600 } });
+    expect(ok).toMatchObject({
+      ok: true,
+      session: { shop: 'shop-token', lang: 'cs', iat: T0.getTime() / 1000, exp: T0.getTime() / 1000 + 600 },
+    });
     expect(tokens.verify(token, later(600))).toEqual({ ok: false, reason: 'expired' });
   });
 

@@ -13,7 +13,8 @@ const OLD = pair();
 const NEW = pair();
 const TOKEN = 'sig-token';
 const VALUES = ['shop-1', '2025-03-01T10:00:00Z'];
-const signWith = (key: ReturnType<typeof pair>) => sign('sha256', Buffer.from([...VALUES, TOKEN].join(';')), key.privateKey).toString('base64');
+const signWith = (key: ReturnType<typeof pair>) =>
+  sign('sha256', Buffer.from([...VALUES, TOKEN].join(';')), key.privateKey).toString('base64');
 const URL_ = 'https://keys.example/api.signature.pub.key';
 
 /** A fake fetch serving whatever `body` currently is, counting calls. */

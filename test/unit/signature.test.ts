@@ -8,16 +8,32 @@ const OTHER_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.
 const TOKEN = 'a0e0a3e7689bd4c80e4d6ffcccb05235b864e1d0';
 
 /** What Upgates does: implode(";", [...values, signature_token]), sign with SHA-256, base64. */
-const upgatesSign = (values: string[], token = TOKEN) => sign('sha256', Buffer.from([...values, token].join(';')), privateKey).toString('base64');
+const upgatesSign = (values: string[], token = TOKEN) =>
+  sign('sha256', Buffer.from([...values, token].join(';')), privateKey).toString('base64');
 
-const install = { token: 'shop-1', apiUser: 'u1', apiKey: 'k1', apiUrl: 'https://shop.admin.s1.upgates.com/api/v2', time: '2025-03-01T10:00:00+01:00' };
+const install = {
+  token: 'shop-1',
+  apiUser: 'u1',
+  apiKey: 'k1',
+  apiUrl: 'https://shop.admin.s1.upgates.com/api/v2',
+  time: '2025-03-01T10:00:00+01:00',
+};
 
 describe('signedValues', () => {
   it('lists install fields in the documented order', () => {
-    expect(signedValues('install', install)).toEqual(['shop-1', 'u1', 'k1', 'https://shop.admin.s1.upgates.com/api/v2', '2025-03-01T10:00:00+01:00']);
+    expect(signedValues('install', install)).toEqual([
+      'shop-1',
+      'u1',
+      'k1',
+      'https://shop.admin.s1.upgates.com/api/v2',
+      '2025-03-01T10:00:00+01:00',
+    ]);
   });
   it.each(['open', 'uninstall', 'version'] as const)('lists %s as token;time', (callback) => {
-    expect(signedValues(callback, { token: 't', time: 'x', current_admin_language: 'cs' } as { token: string; time: string })).toEqual(['t', 'x']);
+    expect(signedValues(callback, { token: 't', time: 'x', current_admin_language: 'cs' } as { token: string; time: string })).toEqual([
+      't',
+      'x',
+    ]);
   });
 });
 
@@ -64,7 +80,13 @@ describe('verifySignatureV2', () => {
 describe('signatureTimeCheck', () => {
   const now = new Date('2025-03-01T12:00:00Z');
   it('accepts recent times in several formats', () => {
-    for (const t of ['2025-03-01T11:00:00Z', '2025-03-01T12:00:00+01:00', '2025-03-01T12:03:00+0000', '2025-03-01 11:59:59', `${now.getTime() / 1000 - 60}`]) {
+    for (const t of [
+      '2025-03-01T11:00:00Z',
+      '2025-03-01T12:00:00+01:00',
+      '2025-03-01T12:03:00+0000',
+      '2025-03-01 11:59:59',
+      `${now.getTime() / 1000 - 60}`,
+    ]) {
       expect(signatureTimeCheck(t, now).ok, t).toBe(true);
     }
   });
@@ -74,7 +96,8 @@ describe('signatureTimeCheck', () => {
   it('rejects old, future and unparsable times', () => {
     expect(signatureTimeCheck('2025-02-28T11:59:00Z', now)).toEqual({ ok: false, reason: 'too-old' });
     expect(signatureTimeCheck('2025-03-01T12:06:00Z', now)).toEqual({ ok: false, reason: 'in-future' });
-    for (const t of ['', 'yesterday', '2025-13-45T99:00:00Z', '2025-03-01']) expect(signatureTimeCheck(t, now)).toEqual({ ok: false, reason: 'unparsable' });
+    for (const t of ['', 'yesterday', '2025-13-45T99:00:00Z', '2025-03-01'])
+      expect(signatureTimeCheck(t, now)).toEqual({ ok: false, reason: 'unparsable' });
   });
   it('takes a custom tolerance', () => {
     expect(signatureTimeCheck('2025-03-01T11:00:00Z', now, 60).ok).toBe(false);
