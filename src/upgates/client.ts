@@ -8,7 +8,7 @@ import { UpgatesHttp, type CallOptions, type UpgatesCredentials } from './http.j
 import type { Page } from './pagination.js';
 import { collectPages } from './pagination.js';
 import type { Query } from './query.js';
-import { fetchByIds, iteratePages, type ListOptions } from './resource-requests.js';
+import { fetchByIds, getList, iteratePages, type ListOptions, type ListResponse } from './resource-requests.js';
 import { access, RESOURCE_INFO, type Access, type HttpMethod, type Resource } from './resources.js';
 import {
   configResponse,
@@ -105,6 +105,11 @@ export class UpgatesClient {
 
   iteratePages<R extends ListResource>(resource: R, query: Query = {}, options: ListOptions = {}): AsyncGenerator<Page<ItemOf<R>>, void, undefined> {
     return iteratePages(this.http, resource, query, options);
+  }
+
+  /** One page (`?page=n`), for callers that spread pages over activities and checkpoint between them. */
+  getPage<R extends ListResource>(resource: R, page: number, query: Query = {}, options: ListOptions = {}): Promise<ListResponse<ItemOf<R>>> {
+    return getList(this.http, resource, { ...query, page }, options);
   }
 
   fetchByIds<R extends ByIdResource>(resource: R, ids: readonly (string | number)[], options: ListOptions = {}): Promise<ItemOf<R>[]> {

@@ -3,16 +3,22 @@
 import { z } from 'zod';
 import { chunk, MAX_ITEMS_PER_REQUEST, uniqueIds } from './batching.js';
 import type { CallOptions, UpgatesHttp } from './http.js';
-import { walkPages, type Page } from './pagination.js';
+import { walkPages, type Page, type PageInfo } from './pagination.js';
 import type { Query } from './query.js';
 import { access, RESOURCE_INFO } from './resources.js';
 import { ITEM_SCHEMAS, pageInfo, type ByIdResource, type ItemOf, type ListResource } from './schemas/index.js';
 import { parseResponse } from './validate.js';
 
+/** One page of a list: its items and Upgates' pagination fields (absent on non-paginated endpoints). */
+export interface ListResponse<T> {
+  items: T[];
+  info: PageInfo;
+}
+
 const listSchemas = new Map<ListResource, z.ZodType>();
 
 /** `{ current_page…, <listKey>: Item[] }`; a missing list key counts as an empty list. */
-function listSchema<R extends ListResource>(resource: R): z.ZodType<{ items: ItemOf<R>[]; info: z.output<z.ZodObject<typeof pageInfo>> }> {
+function listSchema<R extends ListResource>(resource: R): z.ZodType<ListResponse<ItemOf<R>>> {
   let schema = listSchemas.get(resource);
   if (!schema) {
     const listKey = RESOURCE_INFO[resource].listKey ?? resource;
@@ -24,7 +30,7 @@ function listSchema<R extends ListResource>(resource: R): z.ZodType<{ items: Ite
       }));
     listSchemas.set(resource, schema);
   }
-  return schema as z.ZodType<{ items: ItemOf<R>[]; info: z.output<z.ZodObject<typeof pageInfo>> }>;
+  return schema as z.ZodType<ListResponse<ItemOf<R>>>;
 }
 
 export interface ListOptions extends CallOptions {
@@ -32,7 +38,7 @@ export interface ListOptions extends CallOptions {
   subPath?: string;
 }
 
-export async function getList<R extends ListResource>(http: UpgatesHttp, resource: R, query: Query | undefined, options: ListOptions = {}) {
+export async function getList<R extends ListResource>(http: UpgatesHttp, resource: R, query: Query | undefined, options: ListOptions = {}): Promise<ListResponse<ItemOf<R>>> {
   const body = await http.request({
     method: 'GET',
     access: access(resource, 'GET'),
