@@ -5,6 +5,11 @@
 // that a crash could lose, and if MongoDB is unreachable the call is not made (fail closed: an uncounted
 // call is worse than a delayed one). The cost is one small upsert per API call, which is cheap next to the
 // API round-trip. Attempts that end in 401/429/5xx/timeouts are counted too: Upgates sees them as calls.
+//
+// Writes for one shop are serialised in the process. FerretDB 1.24 (SQLite) applies `$inc` as an unlocked
+// read-modify-write: 30 concurrent increments of one document were measured to store 2, with no error.
+// Serialising per shop makes the count exact there too, because only one process calls the API for a shop
+// at a time (README.md); on MongoDB `$inc` is atomic anyway and the queue costs one round-trip of latency.
 import type { Connection } from 'mongoose';
 import { apiUsageModel } from '../db/models/api-usage.js';
 import type { Access } from './resources.js';
@@ -39,6 +44,20 @@ const accessFromKey = (key: string): Access => key.replace('_', ':') as Access;
 
 const DUPLICATE_KEY = 11000;
 
+/** Tail of each shop's write queue, shared by every ledger instance in the process. */
+const writeQueues = new Map<string, Promise<void>>();
+
+function serialised(key: string, write: () => Promise<void>): Promise<void> {
+  const previous = writeQueues.get(key) ?? Promise.resolve();
+  const next = previous.then(write);
+  const tail = next.catch(() => undefined);
+  writeQueues.set(key, tail);
+  void tail.then(() => {
+    if (writeQueues.get(key) === tail) writeQueues.delete(key);
+  });
+  return next;
+}
+
 export class MongoUsageLedger implements UsageLedger {
   private readonly model;
 
@@ -46,7 +65,11 @@ export class MongoUsageLedger implements UsageLedger {
     this.model = apiUsageModel(connection);
   }
 
-  async record(shopToken: string, access: Access, at: Date = new Date()): Promise<void> {
+  record(shopToken: string, access: Access, at: Date = new Date()): Promise<void> {
+    return serialised(shopToken, () => this.increment(shopToken, access, at));
+  }
+
+  private async increment(shopToken: string, access: Access, at: Date): Promise<void> {
     const update = () =>
       this.model.updateOne(
         { shopToken, day: utcDay(at) },

@@ -1,0 +1,48 @@
+// The usage ledger on the real store (FerretDB 1.24 in tests): concurrent first-of-the-day upserts,
+// counts per access, the operator summary.
+import mongoose, { type Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiUsageModel } from '../../src/db/models/api-usage.js';
+import { MongoUsageLedger } from '../../src/upgates/usage-ledger.js';
+
+let connection: Connection;
+let ledger: MongoUsageLedger;
+const run = `ledger-${Date.now()}`;
+const at = new Date('2031-02-03T10:00:00Z');
+
+beforeAll(async () => {
+  connection = await mongoose.createConnection(inject('mongoUri'), { retryWrites: false }).asPromise();
+  await apiUsageModel(connection).init();
+  ledger = new MongoUsageLedger(connection);
+});
+
+afterAll(async () => {
+  await apiUsageModel(connection).deleteMany({ shopToken: { $regex: `^${run}` } });
+  await connection.close();
+});
+
+describe('MongoUsageLedger', () => {
+  it('counts concurrent calls exactly, one document per shop and day', async () => {
+    const shop = `${run}-a`;
+    await Promise.all(Array.from({ length: 30 }, (_, i) => ledger.record(shop, i % 3 === 0 ? 'orders:PUT' : 'orders:GET', at)));
+    const usage = await ledger.getUsage(shop, '2031-02-03');
+    expect(usage).toEqual({ shopToken: shop, day: '2031-02-03', total: 30, counts: { 'orders:GET': 20, 'orders:PUT': 10 } });
+    expect(await apiUsageModel(connection).countDocuments({ shopToken: shop })).toBe(1);
+    const raw = await apiUsageModel(connection).collection.findOne({ shopToken: shop });
+    expect(raw?.['counts']).toEqual({ orders_GET: 20, orders_PUT: 10 });
+  });
+
+  it('days are separate and the summary adds shops up', async () => {
+    await ledger.record(`${run}-b`, 'owner:GET', at);
+    await ledger.record(`${run}-b`, 'owner:GET', new Date('2031-02-04T00:00:01Z'));
+    const summary = await ledger.getUsageSummary('2031-02-03');
+    const ours = summary.shops.filter((s) => s.shopToken.startsWith(run));
+    expect(ours.map((s) => [s.shopToken, s.total])).toEqual([
+      [`${run}-a`, 30],
+      [`${run}-b`, 1],
+    ]);
+    expect(summary.byAccess['owner:GET']).toBeGreaterThanOrEqual(1);
+    expect((await ledger.getUsage(`${run}-b`, '2031-02-04')).total).toBe(1);
+    expect(await ledger.getUsage(`${run}-none`, '2031-02-03')).toEqual({ shopToken: `${run}-none`, day: '2031-02-03', total: 0, counts: {} });
+  });
+});
