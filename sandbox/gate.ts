@@ -49,8 +49,9 @@ export function createGate(ctx: SandboxContext, failed: FailedLogins, faults: Fa
       return;
     }
 
-    if (!alwaysAllowed(req.path) && (!record.access || !shop.isGranted(record.access))) {
-      return sendError(res, 403, `API access ${record.access ?? req.path} is not granted to this API user.`);
+    // Unknown paths (404) and non-standard methods (405) are left to the router.
+    if (!alwaysAllowed(req.path) && record.access && !shop.isGranted(record.access)) {
+      return sendError(res, 403, `API access ${record.access} is not granted to this API user.`);
     }
 
     const now = ctx.clock.now();
