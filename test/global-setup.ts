@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { loadLocalToolsConfig } from '../src/config.js';
 import { startFerretDb, type FerretDbServer } from '../src/local/ferretdb-server.js';

@@ -3,7 +3,7 @@
 import { hkdfSync } from 'node:crypto';
 
 /** Bump the suffix to rotate one purpose's key without touching the others. */
-export type KeyPurpose = 'credentials-v1' | 'session-v1' | 'webhook-key-v1';
+export type KeyPurpose = 'credentials-v1' | 'session-v1' | 'webhook-key-v1' | 'webhook-url-v1';
 
 // A fixed, public salt is fine for HKDF (RFC 5869 §3.1): the secret's entropy comes from APP_SECRET.
 const SALT = 'upgates-addon-backend/hkdf-salt-v1';

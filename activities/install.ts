@@ -1,0 +1,89 @@
+// Install steps: read the owner and create or pair our account (no form), plan, activate, hand over.
+import { ApplicationFailure } from '@temporalio/common';
+import type { InstalledSignal } from '../workflows/messages.js';
+import { installedSignal } from '../workflows/messages.js';
+import { signalWithStartShop } from '../src/temporal/shop-workflow-client.js';
+import { UpgatesAuthError, UpgatesForbiddenError } from '../src/upgates/errors.js';
+import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
+import type { ActivityDeps } from './deps.js';
+import { clientForShop, loadShop, profileOf } from './shop-context.js';
+
+/** Messages the shop owner sees in the Upgates admin when activation fails; each says what to do. */
+export const INSTALL_MESSAGES = {
+  credentials:
+    'Upgates rejected the API access created for this add-on (HTTP 401). Please deactivate the add-on and activate it again; if this repeats, contact our support.',
+  ownerAccess:
+    'The add-on is not allowed to read the shop owner details (HTTP 403). Please check that the add-on has the "Owner" API access in Upgates and activate it again.',
+  unavailable: 'Upgates did not answer while we were reading the shop owner details. Please try activating the add-on again in a few minutes.',
+};
+
+export function createInstallActivities(deps: ActivityDeps) {
+  const { Shop, Account } = deps.db.models;
+  return {
+    async fetchOwnerAndPairAccount({ shopToken }: { shopToken: string }): Promise<{ projectName: string | null }> {
+      const { client } = await clientForShop(deps, shopToken);
+      let owner: Record<string, unknown>;
+      try {
+        owner = (await client.getOwner({ priority: 'mandatory' })) as Record<string, unknown>;
+      } catch (error) {
+        if (error instanceof UpgatesAuthError) throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.credentials, 'CredentialsRejected');
+        if (error instanceof UpgatesForbiddenError) throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.ownerAccess, 'OwnerAccessDenied');
+        const failure = toTemporalFailure(error);
+        if (failure instanceof ApplicationFailure && failure.nonRetryable) throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.unavailable, 'OwnerUnreadable');
+        throw failure;
+      }
+      const str = (key: string) => (typeof owner[key] === 'string' && (owner[key] as string).trim() ? (owner[key] as string).trim() : null);
+      const companyNumber = str('company_number');
+      const email = str('email')?.toLowerCase() ?? null;
+      const country = str('country_id');
+      // One owner with several shops gets one account: pair by company number, else e-mail, else the shop.
+      const pairingKey = companyNumber ? `company:${country ?? ''}:${companyNumber}` : email ? `email:${email}` : `shop:${shopToken}`;
+      const account = await Account.findOneAndUpdate(
+        { pairingKey },
+        {
+          $set: {
+            company: str('company'),
+            companyNumber,
+            email,
+            contactName: [str('firstname'), str('surname')].filter(Boolean).join(' ') || null,
+            language: str('language_id'),
+            country,
+          },
+          $addToSet: { shopTokens: shopToken },
+        },
+        { upsert: true, new: true },
+      );
+      await Shop.updateOne({ token: shopToken }, { $set: { accountId: account._id, projectName: str('company') } });
+      return { projectName: str('company') };
+    },
+
+    async markInstallFailed({ shopToken, message }: { shopToken: string; message: string }) {
+      await deps.db.models.Shop.updateOne({ token: shopToken, status: 'installing' }, { $set: { status: 'failed', installError: message } });
+    },
+
+    async planInstall({ shopToken }: { shopToken: string }) {
+      const shop = await loadShop(deps, shopToken);
+      const profile = profileOf(shop);
+      // A reinstall within the retention period keeps the mirror: catch up from the uninstall instead of
+      // downloading everything again.
+      const hasData = shop.uninstalledAt ? (await deps.db.models.SyncedRecord.exists({ shopToken })) !== null : false;
+      const installed: InstalledSignal = hasData
+        ? { profile: shop.profile, version: shop.version, mode: 'catch-up', catchUpFrom: new Date(shop.uninstalledAt!.getTime() - 60 * 60 * 1000).toISOString() }
+        : { profile: shop.profile, version: shop.version, mode: 'full' };
+      return { profile: shop.profile, version: shop.version, webhookEvents: profile.webhookEvents, installed };
+    },
+
+    async markShopActive({ shopToken }: { shopToken: string }) {
+      await Shop.updateOne(
+        { token: shopToken, status: { $in: ['installing', 'active'] } },
+        { $set: { status: 'active', installedAt: new Date(), installError: null, uninstalledAt: null, purgeAfter: null } },
+      );
+    },
+
+    async handOverToShopWorkflow({ shopToken, installed }: { shopToken: string; installed: InstalledSignal }) {
+      const shop = await loadShop(deps, shopToken);
+      if (shop.status !== 'active') return; // uninstalled meanwhile: do not resurrect the shop workflow
+      await signalWithStartShop(deps.temporal, deps.config, shopToken, shop.profile, installedSignal, installed);
+    },
+  };
+}

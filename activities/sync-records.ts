@@ -1,0 +1,184 @@
+// Reads from Upgates and writes into the mirror: initial sync page by page (resumable: the workflow keeps
+// the page cursor), flushes of webhook ids by id lists (at most 100 ids per call, up to 3 calls in flight),
+// tombstones for deletes, and incremental catch-up with `last_update_time_from`.
+import { heartbeat } from '@temporalio/activity';
+import type { SyncPagesInput, SyncPagesResult } from '../workflows/activity-types.js';
+import type { SyncResource } from '../workflows/lib/pending-set.js';
+import type { CallPriority } from '../src/upgates/http.js';
+import type { UpgatesClient } from '../src/upgates/client.js';
+import { chunk } from '../src/upgates/batching.js';
+import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
+import type { ActivityDeps } from './deps.js';
+import { clientForShop, profileOf, loadShop } from './shop-context.js';
+import { parseEventTime, toRecordVersion } from './record-mapping.js';
+
+type MirroredResource = Exclude<SyncResource, 'productVariants'>;
+const PAGINATED = new Set<MirroredResource>(['orders', 'products', 'categories', 'customers']);
+/** Resources whose list endpoint filters by `last_update_time_from` (incremental catch-up). */
+const INCREMENTAL = new Set<MirroredResource>(['orders', 'products', 'categories', 'customers']);
+const BY_ID: Partial<Record<MirroredResource, 'orders' | 'products' | 'categories' | 'customers' | 'shipments' | 'payments'>> = {
+  orders: 'orders',
+  products: 'products',
+  categories: 'categories',
+  customers: 'customers',
+  shipments: 'shipments',
+  payments: 'payments',
+};
+const PARALLEL_CALLS = 3; // Upgates' per-shop concurrency limit; the client's semaphore enforces it too.
+
+/** Upgates query time: ISO 8601 without milliseconds. */
+const apiTime = (iso: string) => new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+async function withFailureMapping<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toTemporalFailure(error);
+  }
+}
+
+export function createSyncActivities(deps: ActivityDeps) {
+  const { records } = deps;
+
+  async function upsertItems(shopToken: string, resource: MirroredResource, items: Array<Record<string, unknown>>): Promise<number> {
+    if (items.length === 0) return 0;
+    await records.upsertMany(shopToken, resource, items.map((item) => toRecordVersion(resource, item)));
+    return items.length;
+  }
+
+  async function fetchCodeList(client: UpgatesClient, resource: MirroredResource, priority: CallPriority): Promise<Array<Record<string, unknown>>> {
+    switch (resource) {
+      case 'orderStatuses':
+        return (await client.getOrderStatuses({ priority })) as Array<Record<string, unknown>>;
+      case 'languages':
+        return (await client.getLanguages({ priority })) as Array<Record<string, unknown>>;
+      case 'shipments':
+        return (await client.getShipments({ priority })) as Array<Record<string, unknown>>;
+      case 'payments':
+        return (await client.getPayments({ priority })) as Array<Record<string, unknown>>;
+      default:
+        throw new Error(`${resource} is not a code list`);
+    }
+  }
+
+  return {
+    async planInitialSync({ shopToken, onlyResources }: { shopToken: string; onlyResources?: SyncResource[] }) {
+      const shop = await loadShop(deps, shopToken);
+      const profile = profileOf(shop);
+      const wanted = new Set<SyncResource>();
+      for (const scope of profile.initialSync) if (isMirrored(scope.resource)) wanted.add(scope.resource);
+      for (const resource of profile.codeLists) if (isMirrored(resource)) wanted.add(resource);
+      // Code lists first (statuses, languages... are needed to read orders), then the big resources.
+      const ordered = [...wanted].sort((a, b) => Number(PAGINATED.has(a as MirroredResource)) - Number(PAGINATED.has(b as MirroredResource)));
+      const lookbackDays = profile.initialSync.find((s) => s.resource === 'orders')?.lookbackDays ?? deps.config.sync.initialLookbackDays;
+      const settingsLookback = Number((shop.settings as Record<string, unknown> | null)?.lookbackDays);
+      return {
+        resources: onlyResources ? ordered.filter((r) => onlyResources.includes(r)) : ordered,
+        lookbackDays: Number.isFinite(settingsLookback) && settingsLookback > 0 ? settingsLookback : lookbackDays,
+      };
+    },
+
+    async syncPages(input: SyncPagesInput): Promise<SyncPagesResult> {
+      return withFailureMapping(async () => {
+        const resource = input.resource as MirroredResource;
+        const { client } = await clientForShop(deps, input.shopToken);
+        if (!PAGINATED.has(resource)) {
+          const items = await fetchCodeList(client, resource, input.priority);
+          return { nextPage: null, totalPages: 1, records: await upsertItems(input.shopToken, resource, items) };
+        }
+        const query: Record<string, string> = {};
+        if (input.creationTimeFrom) query.creation_time_from = apiTime(input.creationTimeFrom);
+        if (input.lastUpdateTimeFrom) query.last_update_time_from = apiTime(input.lastUpdateTimeFrom);
+        // Oldest first, so orders created during the sync land on later pages instead of shifting earlier ones.
+        if (resource === 'orders') Object.assign(query, { order_by: input.lastUpdateTimeFrom ? 'last_update_time' : 'creation_time', order_dir: 'asc' });
+
+        const first = await client.getPage(resource, input.fromPage, query, { priority: input.priority });
+        let count = await upsertItems(input.shopToken, resource, first.items as Array<Record<string, unknown>>);
+        const totalPages = first.info.number_of_pages ?? 0;
+        heartbeat({ page: input.fromPage });
+        const last = Math.min(totalPages, input.fromPage + input.maxPages - 1);
+        const rest = [];
+        for (let page = input.fromPage + 1; page <= last; page++) rest.push(page);
+        for (const wave of chunk(rest, PARALLEL_CALLS)) {
+          const pages = await Promise.all(wave.map((page) => client.getPage(resource, page, query, { priority: input.priority })));
+          for (const page of pages) count += await upsertItems(input.shopToken, resource, page.items as Array<Record<string, unknown>>);
+          heartbeat({ page: wave[wave.length - 1] });
+        }
+        return { nextPage: last < totalPages ? last + 1 : null, totalPages, records: count };
+      });
+    },
+
+    async fetchAndUpsert({ shopToken, resource, ids, priority }: { shopToken: string; resource: SyncResource; ids: string[]; priority: CallPriority }) {
+      return withFailureMapping(async () => {
+        if (resource === 'productVariants') return { fetched: 0, tombstoned: 0 };
+        const { client } = await clientForShop(deps, shopToken);
+        const byId = BY_ID[resource];
+        let items: Array<Record<string, unknown>>;
+        if (byId) {
+          const parts = chunk(ids, 100);
+          items = [];
+          for (const wave of chunk(parts, PARALLEL_CALLS)) {
+            const results = await Promise.all(wave.map((part) => client.fetchByIds(byId, part, { priority })));
+            for (const result of results) items.push(...(result as Array<Record<string, unknown>>));
+            heartbeat();
+          }
+        } else {
+          // Code lists without an ids filter (order statuses, languages): small, fetched whole.
+          items = await fetchCodeList(client, resource, priority);
+        }
+        await upsertItems(shopToken, resource, items);
+        // An id we were told about that Upgates no longer returns was deleted meanwhile.
+        const seen = new Set(items.map((item) => toRecordVersion(resource, item).recordId));
+        const missing = ids.filter((id) => !seen.has(id));
+        const now = new Date();
+        const tombstoned = missing.length ? await records.tombstone(shopToken, resource, missing.map((recordId) => ({ recordId, deletedAt: now }))) : 0;
+        return { fetched: byId ? items.length : items.filter((i) => ids.includes(toRecordVersion(resource, i).recordId)).length, tombstoned };
+      });
+    },
+
+    async applyTombstones({ shopToken, resource, deletes }: { shopToken: string; resource: SyncResource; deletes: Array<{ id: string; time: string }> }) {
+      if (resource === 'productVariants') {
+        // A deleted variant changes its product; the payload does not name the product, our mirror does.
+        const parents = await findVariantParents(deps, shopToken, deletes.map((d) => d.id));
+        return { tombstoned: 0, refetch: { products: parents } };
+      }
+      const tombstoned = await records.tombstone(shopToken, resource, deletes.map((d) => ({ recordId: d.id, deletedAt: parseEventTime(d.time) })));
+      return { tombstoned };
+    },
+
+    async catchUp({ shopToken, since, priority }: { shopToken: string; since: string; priority: CallPriority }) {
+      return withFailureMapping(async () => {
+        const { client, profile } = await clientForShop(deps, shopToken);
+        const resources = new Set<MirroredResource>();
+        for (const scope of profile.initialSync) if (isMirrored(scope.resource)) resources.add(scope.resource as MirroredResource);
+        for (const resource of profile.codeLists) if (isMirrored(resource)) resources.add(resource as MirroredResource);
+        let count = 0;
+        for (const resource of resources) {
+          if (!INCREMENTAL.has(resource)) {
+            if (!PAGINATED.has(resource)) count += await upsertItems(shopToken, resource, await fetchCodeList(client, resource, priority));
+            continue;
+          }
+          for await (const page of client.iteratePages(resource as 'orders', { last_update_time_from: apiTime(since) }, { priority })) {
+            count += await upsertItems(shopToken, resource, page.items as Array<Record<string, unknown>>);
+            heartbeat();
+          }
+        }
+        return { records: count };
+      });
+    },
+  };
+}
+
+function isMirrored(resource: string): resource is MirroredResource {
+  return ['orders', 'orderStatuses', 'products', 'categories', 'customers', 'languages', 'shipments', 'payments'].includes(resource);
+}
+
+async function findVariantParents(deps: ActivityDeps, shopToken: string, variantIds: string[]): Promise<string[]> {
+  const numeric = variantIds.map(Number).filter(Number.isFinite);
+  const parents = await deps.db.models.SyncedRecord.find(
+    { shopToken, resource: 'products', 'data.variants.variant_id': { $in: [...variantIds, ...numeric] } },
+    { recordId: 1 },
+  ).lean();
+  return parents.map((p) => p.recordId);
+}
+

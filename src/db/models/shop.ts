@@ -1,0 +1,34 @@
+// A shop that installed the add-on, keyed by Upgates' `token` (the stable e-shop identifier; apiUrl can change).
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+const encryptedBlob = new Schema({ v: Number, iv: String, tag: String, data: String }, { _id: false });
+
+const shopSchema = new Schema(
+  {
+    token: { type: String, required: true, unique: true },
+    status: { type: String, enum: ['installing', 'active', 'failed', 'uninstalled'], required: true },
+    profile: { type: String, required: true },
+    version: { type: Number, required: true },
+    language: { type: String, default: 'cs' },
+    /** AES-256-GCM ciphertext of {apiUser, apiKey, apiUrl}; null after uninstall. */
+    credentials: { type: encryptedBlob, default: null },
+    /** Bumped on every credential change, so a running activity can tell its copy is stale. */
+    credentialsVersion: { type: Number, default: 0 },
+    /** Keyed hash of the secret in our webhook URLs (`/upgates/webhooks/:key`); see src/shops/webhook-url-key.ts. */
+    webhookKeyHash: { type: String, required: true, unique: true },
+    webhookKeyNonce: { type: String, required: true },
+    accountId: { type: Schema.Types.ObjectId, default: null },
+    projectName: { type: String, default: null },
+    installError: { type: String, default: null },
+    settings: { type: Schema.Types.Mixed, default: {} },
+    installedAt: { type: Date, default: null },
+    uninstalledAt: { type: Date, default: null },
+    purgeAfter: { type: Date, default: null },
+    lastWebhookAt: { type: Date, default: null },
+  },
+  { timestamps: true, minimize: false },
+);
+
+export type ShopDoc = InferSchemaType<typeof shopSchema>;
+export type ShopModel = Model<ShopDoc>;
+export const registerShopModel = (connection: Connection): ShopModel => connection.model<ShopDoc>('Shop', shopSchema, 'shops');

@@ -1,0 +1,21 @@
+// Express app factory: routes take their dependencies, validate with zod and hand off to Temporal.
+import express, { type Express } from 'express';
+import type { AppDeps } from './deps.js';
+import { getHealthz } from './routes/getHealthz.js';
+import { getReadyz } from './routes/getReadyz.js';
+import { getMetrics } from './routes/getMetrics.js';
+import { errorHandler } from './error-handler.js';
+import { mountUpgatesRoutes } from './routes/lifecycle-routes.js';
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.get('/healthz', getHealthz());
+  app.get('/readyz', getReadyz(deps));
+  app.get('/metrics', getMetrics(deps));
+  mountUpgatesRoutes(app, deps);
+  for (const mount of deps.extraRoutes ?? []) mount(app, deps);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

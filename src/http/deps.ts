@@ -1,0 +1,26 @@
+import type { Client } from '@temporalio/client';
+import type { Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config.js';
+import type { Database } from '../db/connection.js';
+import type { Logger } from '../logger.js';
+import type { CredentialsCipher } from '../security/credentials-cipher.js';
+import type { SessionTokens } from '../security/session-token.js';
+import type { WebhookUrlKeys } from '../shops/webhook-url-key.js';
+import type { PublicKeySource } from '../upgates/public-key.js';
+import type { UsageLedger } from '../upgates/usage-ledger.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  temporal: Client;
+  db: Database;
+  metrics: Registry;
+  publicKeys: PublicKeySource;
+  cipher: CredentialsCipher;
+  webhookKeys: WebhookUrlKeys;
+  sessions: SessionTokens;
+  ledger: UsageLedger;
+  /** Route groups added by features (iframe UI, vendor API). */
+  extraRoutes?: Array<(app: Express, deps: AppDeps) => void>;
+}

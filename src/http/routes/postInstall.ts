@@ -1,0 +1,128 @@
+// POST /upgates/install — activation. Upgates gives up after 5 s and wants HTTP 200 with {"error": bool}.
+// Store (encrypted) credentials, then update-with-start install:<token> and answer with its early result
+// (owner read, account paired) when it comes in time; otherwise {"error": false} while the workflow goes on.
+import express, { type RequestHandler } from 'express';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { installWorkflow } from '../../../workflows/install.js';
+import { installAnswerUpdate, type InstallAnswer } from '../../../workflows/messages.js';
+import { cancelPurgeSignal } from '../../../workflows/uninstall.js';
+import { getProfile, latestVersion } from '../../profiles/index.js';
+import { installWorkflowId, uninstallWorkflowId } from '../../temporal/workflow-ids.js';
+import { installBodySchema, type InstallBody } from '../lifecycle/callback-schemas.js';
+import { verifyCallback } from '../lifecycle/verify-callback.js';
+import type { AppDeps } from '../deps.js';
+
+const TEMPORARILY_UNAVAILABLE: InstallAnswer = {
+  error: true,
+  message: 'The add-on service is temporarily unavailable. Please try activating the add-on again in a few minutes.',
+};
+
+export const postInstall = (deps: AppDeps): RequestHandler[] => [
+  express.json({ limit: '64kb', type: () => true }),
+  async (req, res) => {
+    const body = await verifyCallback('install', installBodySchema, req, res, { ...deps, signatureToken: deps.config.upgates.signatureToken });
+    if (!body) return;
+    const outcome = await upsertShopForInstall(deps, body);
+    if (outcome === 'already-active') {
+      // A duplicate activation of an installed add-on: only the credentials changed.
+      res.json({ error: false, message: '' });
+      return;
+    }
+    if (outcome === 'reinstall') await cancelPendingPurge(deps.temporal, body.token);
+    res.json(await startInstall(deps, body.token));
+  },
+];
+
+async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<'created' | 'already-active' | 'retry' | 'reinstall'> {
+  const { Shop } = deps.db.models;
+  const credentials = deps.cipher.encrypt({ apiUser: body.apiUser, apiKey: body.apiKey, apiUrl: body.apiUrl }, body.token);
+  const version = knownVersion(deps, body.version);
+  const existing = await Shop.findOne({ token: body.token }).lean();
+  if (existing?.status === 'active') {
+    await Shop.updateOne({ token: body.token }, { $set: { credentials, language: body.current_admin_language }, $inc: { credentialsVersion: 1 } });
+    return 'already-active';
+  }
+  if (existing) {
+    const reinstall = existing.status === 'uninstalled';
+    const nonce = reinstall ? deps.webhookKeys.newNonce() : existing.webhookKeyNonce;
+    await Shop.updateOne(
+      { token: body.token },
+      {
+        $set: {
+          status: 'installing',
+          credentials,
+          version,
+          profile: deps.config.profile,
+          language: body.current_admin_language,
+          installError: null,
+          webhookKeyNonce: nonce,
+          webhookKeyHash: deps.webhookKeys.hash(deps.webhookKeys.keyFor(body.token, nonce)),
+        },
+        $inc: { credentialsVersion: 1 },
+      },
+    );
+    return reinstall ? 'reinstall' : 'retry';
+  }
+  const nonce = deps.webhookKeys.newNonce();
+  try {
+    await Shop.create({
+      token: body.token,
+      status: 'installing',
+      profile: deps.config.profile,
+      version,
+      language: body.current_admin_language,
+      credentials,
+      webhookKeyNonce: nonce,
+      webhookKeyHash: deps.webhookKeys.hash(deps.webhookKeys.keyFor(body.token, nonce)),
+    });
+    return 'created';
+  } catch (error) {
+    if ((error as { code?: number }).code !== 11000) throw error;
+    // A concurrent duplicate callback created it first: just refresh the credentials.
+    await Shop.updateOne({ token: body.token }, { $set: { credentials }, $inc: { credentialsVersion: 1 } });
+    return 'retry';
+  }
+}
+
+function knownVersion(deps: AppDeps, version: number): number {
+  try {
+    return getProfile(deps.config.profile, version).version;
+  } catch {
+    return latestVersion(deps.config.profile);
+  }
+}
+
+async function startInstall(deps: AppDeps, shopToken: string): Promise<InstallAnswer> {
+  const startWorkflowOperation = new WithStartWorkflowOperation(installWorkflow, {
+    workflowId: installWorkflowId(shopToken),
+    taskQueue: deps.config.temporal.taskQueue,
+    args: [{ shopToken }],
+    // Concurrent or repeated callbacks attach to the running install instead of starting another.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    staticSummary: `Install of shop ${shopToken}`,
+  });
+  const update = deps.temporal.workflow.executeUpdateWithStart(installAnswerUpdate, { startWorkflowOperation });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), deps.config.installAnswerTimeoutMs)));
+  try {
+    const answer = await Promise.race([update, timeout]);
+    if (answer !== 'timeout') return answer;
+    // The workflow goes on durably; Upgates must hear from us within 5 s.
+    deps.logger.warn({ shopToken }, 'install answer not ready in time; answering error:false while the workflow continues');
+    update.catch((error: unknown) => deps.logger.error({ shopToken, err: error }, 'install update failed after the answer was sent'));
+    return { error: false, message: '' };
+  } catch (error) {
+    deps.logger.error({ shopToken, err: error }, 'could not start the install workflow');
+    return TEMPORARILY_UNAVAILABLE;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function cancelPendingPurge(client: Client, shopToken: string): Promise<void> {
+  try {
+    await client.workflow.getHandle(uninstallWorkflowId(shopToken)).signal(cancelPurgeSignal);
+  } catch {
+    // No retention timer running (already purged or never uninstalled through us): nothing to cancel.
+  }
+}

@@ -1,0 +1,49 @@
+// POST /upgates/webhooks/:key — Upgates waits 1 s and retries every 5 minutes on anything but 200/204.
+// Look the shop up by the key, validate, hand ids and times to the shop workflow with signal-with-start,
+// and answer 200 only after Temporal accepted the signal. Never call Upgates here.
+import express, { type RequestHandler } from 'express';
+import { webhookSignal } from '../../../workflows/messages.js';
+import { isWellFormedWebhookKey } from '../../security/webhook-key.js';
+import { signalWithStartShop } from '../../temporal/shop-workflow-client.js';
+import { parseWebhookBody } from '../webhooks/payload-schemas.js';
+import type { AppDeps } from '../deps.js';
+
+export const postWebhook = (deps: AppDeps): RequestHandler[] => [
+  async (req, res, next) => {
+    // Reject unknown keys before reading a body of up to a few MB.
+    const key = req.params.key;
+    if (!isWellFormedWebhookKey(key)) {
+      res.status(404).json({ error: true, message: 'Unknown webhook' });
+      return;
+    }
+    const shop = await deps.db.models.Shop.findOne({ webhookKeyHash: deps.webhookKeys.hash(key) }, { token: 1, status: 1, profile: 1 }).lean();
+    if (!shop) {
+      res.status(404).json({ error: true, message: 'Unknown webhook' });
+      return;
+    }
+    res.locals.shop = shop;
+    next();
+  },
+  express.json({ limit: '4mb', type: () => true }),
+  async (req, res) => {
+    const shop = res.locals.shop as { token: string; status: string; profile: string };
+    if (shop.status === 'uninstalled') {
+      // Late delivery for an uninstalled shop: acknowledge so Upgates stops retrying; start nothing.
+      res.status(200).json({ ignored: true });
+      return;
+    }
+    const parsed = parseWebhookBody(req.body, req.query.event);
+    if (!parsed.ok) {
+      res.status(400).json({ error: true, message: parsed.message });
+      return;
+    }
+    try {
+      await signalWithStartShop(deps.temporal, deps.config, shop.token, shop.profile, webhookSignal, parsed.batches);
+    } catch (error) {
+      deps.logger.warn({ shopToken: shop.token, err: error }, 'Temporal did not accept the webhook signal; asking Upgates to retry');
+      res.status(503).json({ error: true, message: 'Temporarily unavailable' });
+      return;
+    }
+    res.status(200).json({ accepted: parsed.records });
+  },
+];

@@ -1,0 +1,71 @@
+// Webhook bodies per family (upgates-reference.md §4.3): `project_name` plus a list of ids and times.
+// At most 5000 records per call. We keep ids and times only; anything else in the body is ignored.
+import { z } from 'zod';
+import type { SyncResource, WebhookBatch } from '../../../workflows/lib/pending-set.js';
+
+const MAX_RECORDS = 5000;
+const id = z.union([z.string().min(1).max(128), z.number().int().nonnegative()]).transform(String);
+const time = z.string().max(64).nullish();
+
+const item = (idField: string) =>
+  z.looseObject({ [idField]: id, creation_time: time, last_update_time: time, deletion_time: time }).transform((o) => ({
+    id: o[idField] as string,
+    time: (o.deletion_time ?? o.last_update_time ?? o.creation_time ?? null) as string | null,
+    deletion: typeof o.deletion_time === 'string' && o.deletion_time !== '',
+  }));
+
+/** family list key -> resource and id field. `statuses` is the OrderStatuses list key. */
+export const FAMILY_LISTS: Record<string, { resource: SyncResource; idField: string; family: string }> = {
+  orders: { resource: 'orders', idField: 'order_number', family: 'Orders' },
+  statuses: { resource: 'orderStatuses', idField: 'order_status_id', family: 'OrderStatuses' },
+  products: { resource: 'products', idField: 'product_id', family: 'Products' },
+  variants: { resource: 'productVariants', idField: 'variant_id', family: 'Products' },
+  categories: { resource: 'categories', idField: 'category_id', family: 'Categories' },
+  customers: { resource: 'customers', idField: 'customer_id', family: 'Customers' },
+  languages: { resource: 'languages', idField: 'language_id', family: 'Languages' },
+  shipments: { resource: 'shipments', idField: 'id', family: 'Shipments' },
+  payments: { resource: 'payments', idField: 'id', family: 'Payments' },
+};
+
+const bodySchema = z.looseObject({
+  project_name: z.string().max(500).optional(),
+  ...Object.fromEntries(Object.entries(FAMILY_LISTS).map(([key, info]) => [key, z.array(item(info.idField)).max(MAX_RECORDS).optional()])),
+});
+
+const eventSchema = z.string().regex(/^(Orders|OrderStatuses|Products|Categories|Customers|Languages|Shipments|Payments)\.(create|update|delete)$/i);
+
+export type ParsedWebhook = { ok: true; batches: WebhookBatch[]; records: number } | { ok: false; message: string };
+
+/**
+ * Parses a delivery. The event (from the `?event=` we put in the URL we registered) tells a delete from a
+ * create or update; without it, a `deletion_time` on the item decides.
+ */
+export function parseWebhookBody(body: unknown, eventParam: unknown): ParsedWebhook {
+  let action: WebhookBatch['action'] | undefined;
+  if (eventParam !== undefined) {
+    const event = eventSchema.safeParse(eventParam);
+    if (!event.success) return { ok: false, message: 'unknown event' };
+    action = event.data.split('.')[1]!.toLowerCase() as WebhookBatch['action'];
+  }
+  const parsed = bodySchema.safeParse(body);
+  if (!parsed.success) {
+    const where = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'body')))].join(', ');
+    return { ok: false, message: `invalid webhook payload (${where})` };
+  }
+  const batches: WebhookBatch[] = [];
+  let records = 0;
+  for (const [key, info] of Object.entries(FAMILY_LISTS)) {
+    const items = parsed.data[key] as Array<{ id: string; time: string | null; deletion: boolean }> | undefined;
+    if (!items?.length) continue;
+    records += items.length;
+    // Variants only arrive in Products.delete; a product list key in a delete event is a product delete.
+    const itemAction = (i: { deletion: boolean }): WebhookBatch['action'] => (key === 'variants' ? 'delete' : (action ?? (i.deletion ? 'delete' : 'update')));
+    const deletes = items.filter((i) => itemAction(i) === 'delete');
+    const upserts = items.filter((i) => itemAction(i) !== 'delete');
+    if (upserts.length) batches.push({ resource: info.resource, action: 'update', items: upserts.map(({ id, time }) => ({ id, time })) });
+    if (deletes.length) batches.push({ resource: info.resource, action: 'delete', items: deletes.map(({ id, time }) => ({ id, time })) });
+  }
+  if (records === 0) return { ok: false, message: 'webhook payload lists no records' };
+  if (records > MAX_RECORDS) return { ok: false, message: `more than ${MAX_RECORDS} records in one call` };
+  return { ok: true, batches, records };
+}

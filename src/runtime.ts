@@ -1,0 +1,110 @@
+// Builds the process: database, Temporal client, the HTTP app and/or the worker, from one Config.
+// main.ts (production), dev.ts (local) and the tests all go through here, so they run the same wiring.
+import type { Server } from 'node:http';
+import type { Client } from '@temporalio/client';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { collectDefaultMetrics } from 'prom-client';
+import type { Express } from 'express';
+import type { Config } from './config.js';
+import { connectDatabase, type Database } from './db/connection.js';
+import { createRecordStore } from './db/record-store.js';
+import { createApp } from './http/app.js';
+import type { AppDeps } from './http/deps.js';
+import { createLogger, type Logger } from './logger.js';
+import { metricsRegistry } from './metrics/registry.js';
+import { createCredentialsCipher } from './security/credentials-cipher.js';
+import { createSessionTokens } from './security/session-token.js';
+import { createWebhookUrlKeys } from './shops/webhook-url-key.js';
+import { createNativeConnection, createTemporalClient } from './temporal/connection.js';
+import { createWorker } from './temporal/worker.js';
+import { installSdkRuntime } from './temporal/sdk-runtime.js';
+import { createPublicKeySource, type PublicKeySource } from './upgates/public-key.js';
+import { MongoUsageLedger } from './upgates/usage-ledger.js';
+
+export interface RuntimeOptions {
+  role?: Config['role'];
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  logger?: Logger;
+  /** Tests inject a key source pointed at the sandbox's key. */
+  publicKeys?: PublicKeySource;
+  extraRoutes?: AppDeps['extraRoutes'];
+  upgatesTimeoutMs?: number;
+}
+
+export interface Runtime {
+  config: Config;
+  db: Database;
+  temporal: Client;
+  app?: Express;
+  server?: Server;
+  worker?: Worker;
+  /** Resolves when the worker stops (after shutdown). */
+  workerDone?: Promise<void>;
+  url?: string;
+  stop(): Promise<void>;
+}
+
+let defaultMetricsCollected = false;
+
+export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const role = options.role ?? config.role;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = await connectDatabase(config.mongodbUri);
+  const temporal = await createTemporalClient(config.temporal);
+  const cipher = createCredentialsCipher(config.appSecret);
+  const webhookKeys = createWebhookUrlKeys(config.appSecret, config.publicUrl);
+  const ledger = new MongoUsageLedger(db.connection);
+  if (!defaultMetricsCollected) {
+    collectDefaultMetrics({ register: metricsRegistry });
+    defaultMetricsCollected = true;
+  }
+  const runtime: Runtime = { config, db, temporal, stop: async () => undefined };
+
+  if (role === 'worker' || role === 'both') {
+    installSdkRuntime(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN');
+    const connection = await createNativeConnection(config.temporal);
+    const worker = await createWorker({
+      connection,
+      workflowBundle: options.workflowBundle,
+      deps: { config, db, records: createRecordStore(db.models), temporal, logger, cipher, ledger, webhookKeys, upgatesTimeoutMs: options.upgatesTimeoutMs },
+    });
+    runtime.worker = worker;
+    runtime.workerDone = worker.run().finally(() => connection.close());
+  }
+
+  if (role === 'api' || role === 'both') {
+    const publicKeys =
+      options.publicKeys ??
+      createPublicKeySource({ url: config.upgates.publicKeyUrl, ...(config.upgates.publicKeyFile ? { file: config.upgates.publicKeyFile } : {}) });
+    const deps: AppDeps = {
+      config,
+      logger,
+      temporal,
+      db,
+      metrics: metricsRegistry,
+      publicKeys,
+      cipher,
+      webhookKeys,
+      sessions: createSessionTokens(config.appSecret, config.sessionTtlSeconds),
+      ledger,
+      extraRoutes: options.extraRoutes,
+    };
+    const app = createApp(deps);
+    runtime.app = app;
+    runtime.server = await new Promise<Server>((resolve) => {
+      const server = app.listen(config.port, '0.0.0.0', () => resolve(server));
+    });
+    const address = runtime.server.address();
+    runtime.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;
+  }
+
+  runtime.stop = async () => {
+    await new Promise<void>((resolve) => (runtime.server ? runtime.server.close(() => resolve()) : resolve()));
+    runtime.server?.closeAllConnections();
+    if (runtime.worker && runtime.worker.getState() === 'RUNNING') runtime.worker.shutdown();
+    await runtime.workerDone?.catch(() => undefined);
+    await temporal.connection.close().catch(() => undefined);
+    await db.close();
+  };
+  return runtime;
+}

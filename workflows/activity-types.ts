@@ -1,0 +1,44 @@
+// The activity surface the workflows see. Types only: workflows never import activity code.
+import type { InstalledSignal, BackSyncRequest, BackSyncResult } from './messages.js';
+import type { SyncResource } from './lib/pending-set.js';
+
+export interface SyncPagesInput {
+  shopToken: string;
+  resource: SyncResource;
+  fromPage: number;
+  maxPages: number;
+  creationTimeFrom?: string;
+  lastUpdateTimeFrom?: string;
+  priority: 'mandatory' | 'optional';
+}
+export interface SyncPagesResult {
+  nextPage: number | null;
+  totalPages: number;
+  records: number;
+}
+
+export interface ShopActivities {
+  // install
+  fetchOwnerAndPairAccount(input: { shopToken: string }): Promise<{ projectName: string | null }>;
+  markInstallFailed(input: { shopToken: string; message: string }): Promise<void>;
+  registerWebhooks(input: { shopToken: string; events: string[]; removeEvents?: string[] }): Promise<{ created: number; reenabled: number; existing: number; removed: number }>;
+  syncConversionCodes(input: { shopToken: string; fromVersion: number | null; toVersion: number }): Promise<{ added: number; removed: number }>;
+  planInstall(input: { shopToken: string }): Promise<{ profile: string; version: number; webhookEvents: string[]; installed: InstalledSignal }>;
+  markShopActive(input: { shopToken: string }): Promise<void>;
+  handOverToShopWorkflow(input: { shopToken: string; installed: InstalledSignal }): Promise<void>;
+  // shop sync
+  planInitialSync(input: { shopToken: string; onlyResources?: SyncResource[] }): Promise<{ resources: SyncResource[]; lookbackDays: number }>;
+  syncPages(input: SyncPagesInput): Promise<SyncPagesResult>;
+  fetchAndUpsert(input: { shopToken: string; resource: SyncResource; ids: string[]; priority: 'mandatory' | 'optional' }): Promise<{ fetched: number; tombstoned: number }>;
+  applyTombstones(input: { shopToken: string; resource: SyncResource; deletes: Array<{ id: string; time: string }> }): Promise<{ tombstoned: number; refetch?: Partial<Record<SyncResource, string[]>> }>;
+  checkWebhookHealth(input: { shopToken: string }): Promise<{ healthy: boolean; repaired: number; inactiveFound: number; missingFound: number }>;
+  catchUp(input: { shopToken: string; since: string; priority: 'mandatory' | 'optional' }): Promise<{ records: number }>;
+  applyVersionChange(input: { shopToken: string; fromVersion: number; toVersion: number }): Promise<{ resourcesToSync: SyncResource[] }>;
+  executeBackSync(input: { shopToken: string; request: BackSyncRequest }): Promise<BackSyncResult>;
+  noteShopSync(input: { shopToken: string; lastWebhookAt: string | null; lastFlushAt: string | null; phase: string }): Promise<void>;
+  // uninstall
+  stopShopWorkflow(input: { shopToken: string }): Promise<void>;
+  purgeShopData(input: { shopToken: string; uninstalledAt: string }): Promise<{ purged: boolean; records: number }>;
+  // health check used by the smoke test and operators
+  writeAndReadBack(input: { key: string; value: string }): Promise<string>;
+}

@@ -1,0 +1,65 @@
+// The shop workflow's buffer of changed record ids, as plain JSON (it crosses continue-as-new).
+// Upserts and deletes are kept apart: an upsert id is fetched from Upgates, a delete becomes a tombstone.
+
+export type SyncResource = 'orders' | 'orderStatuses' | 'products' | 'productVariants' | 'categories' | 'customers' | 'languages' | 'shipments' | 'payments';
+
+export interface PendingSet {
+  /** resource -> id -> first time we saw it pending (workflow ms). */
+  upserts: Partial<Record<SyncResource, Record<string, number>>>;
+  /** resource -> id -> deletion time as Upgates sent it (ISO string or ''). */
+  deletes: Partial<Record<SyncResource, Record<string, string>>>;
+}
+
+export interface WebhookBatch {
+  resource: SyncResource;
+  action: 'create' | 'update' | 'delete';
+  items: Array<{ id: string; time?: string | null }>;
+}
+
+export const emptyPendingSet = (): PendingSet => ({ upserts: {}, deletes: {} });
+
+export function addToPending(set: PendingSet, batch: WebhookBatch, nowMs: number): number {
+  let added = 0;
+  for (const item of batch.items) {
+    if (batch.action === 'delete') {
+      const deletes = (set.deletes[batch.resource] ??= {});
+      deletes[item.id] = item.time ?? '';
+      // A delete supersedes an earlier pending upsert of the same id in this window.
+      delete set.upserts[batch.resource]?.[item.id];
+    } else {
+      const upserts = (set.upserts[batch.resource] ??= {});
+      if (upserts[item.id] === undefined) upserts[item.id] = nowMs;
+      // A (re)create after a delete in the same window: fetch it; the guarded upsert decides what is newest.
+      delete set.deletes[batch.resource]?.[item.id];
+    }
+    added++;
+  }
+  return added;
+}
+
+export function pendingCount(set: PendingSet): number {
+  let n = 0;
+  for (const ids of Object.values(set.upserts)) n += Object.keys(ids ?? {}).length;
+  for (const ids of Object.values(set.deletes)) n += Object.keys(ids ?? {}).length;
+  return n;
+}
+
+export function oldestPendingMs(set: PendingSet): number | undefined {
+  let oldest: number | undefined;
+  for (const ids of Object.values(set.upserts)) for (const t of Object.values(ids ?? {})) if (oldest === undefined || t < oldest) oldest = t;
+  return oldest;
+}
+
+export function countsByResource(set: PendingSet): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [resource, ids] of Object.entries(set.upserts)) counts[resource] = (counts[resource] ?? 0) + Object.keys(ids ?? {}).length;
+  for (const [resource, ids] of Object.entries(set.deletes)) counts[resource] = (counts[resource] ?? 0) + Object.keys(ids ?? {}).length;
+  return counts;
+}
+
+/** Splits a list into chunks of at most `size`. */
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

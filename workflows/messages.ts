@@ -1,0 +1,100 @@
+// Signals, queries and updates, defined once and shared by workflows, routes and tests.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PendingSet, SyncResource, WebhookBatch } from './lib/pending-set.js';
+
+/** What the install callback answers Upgates: `{"error": false}` or `{"error": true, "message"}`. */
+export interface InstallAnswer {
+  error: boolean;
+  message: string;
+}
+export const installAnswerUpdate = defineUpdate<InstallAnswer>('installAnswer');
+export const installStatusQuery = defineQuery<InstallStatus>('installStatus');
+export interface InstallStatus {
+  step: 'owner' | 'webhooks' | 'conversion-codes' | 'hand-over' | 'done' | 'failed';
+  answer: InstallAnswer | null;
+}
+
+export type ShopPhase = 'awaiting-install' | 'initial-sync' | 'live' | 'uninstalled';
+
+/** Webhook ids and times only; never record contents or credentials. */
+export const webhookSignal = defineSignal<[WebhookBatch[]]>('webhook');
+
+export interface InstalledSignal {
+  profile: string;
+  version: number;
+  /** 'full' on first install; 'catch-up' after a reinstall within retention (data kept). */
+  mode: 'full' | 'catch-up';
+  /** For catch-up: ISO time from which to ask `last_update_time_from`. */
+  catchUpFrom?: string;
+}
+export const installedSignal = defineSignal<[InstalledSignal]>('installed');
+export const uninstallSignal = defineSignal('uninstall');
+export interface VersionChangeSignal {
+  fromVersion: number;
+  toVersion: number;
+}
+export const versionChangeSignal = defineSignal<[VersionChangeSignal]>('versionChange');
+
+export type SyncNowResult = { accepted: true } | { accepted: false; reason: 'running' | 'cooldown' | 'not-live'; retryAfterSeconds: number };
+export const syncNowUpdate = defineUpdate<SyncNowResult>('syncNow');
+
+/** A write back to Upgates requested by the vendor's system; executed in order by the shop workflow. */
+export interface BackSyncRequest {
+  action: string;
+  items: Array<Record<string, unknown>>;
+  options?: Record<string, unknown>;
+}
+export interface BackSyncResult {
+  ok: boolean;
+  results: Array<Record<string, unknown>>;
+  message?: string;
+}
+export const backSyncUpdate = defineUpdate<BackSyncResult, [BackSyncRequest]>('backSync');
+
+export interface InitialSyncProgress {
+  resources: SyncResource[];
+  /** Index into `resources` of the one being synced. */
+  index: number;
+  nextPage: number;
+  totalPages: Record<string, number>;
+  counts: Record<string, number>;
+  startedAt: string;
+  catchUpFrom?: string;
+  finishedAt?: string;
+}
+
+export interface ShopSyncState {
+  shopToken: string;
+  profile: string;
+  version: number;
+  phase: ShopPhase;
+  pending: PendingSet;
+  firstPendingAt: number | null;
+  lastEventAt: number | null;
+  initialSync: InitialSyncProgress | null;
+  queuedInitialSyncs: Array<{ resources: SyncResource[]; catchUpFrom?: string }>;
+  pendingVersionChange: VersionChangeSignal | null;
+  lastFlushAt: string | null;
+  lastReconcileAt: string | null;
+  lastWebhookAt: string | null;
+  lastSyncNowAt: number | null;
+  webhookHealth: 'unknown' | 'healthy' | 'repaired' | 'failing';
+  stats: { events: number; flushes: number; fetchedRecords: number; tombstones: number; runs: number };
+}
+
+export const shopStateQuery = defineQuery<ShopStatusView>('shopState');
+export interface ShopStatusView {
+  phase: ShopPhase;
+  profile: string;
+  version: number;
+  pendingCounts: Record<string, number>;
+  initialSync: InitialSyncProgress | null;
+  lastFlushAt: string | null;
+  lastReconcileAt: string | null;
+  lastWebhookAt: string | null;
+  nextReconcileAt: string;
+  webhookHealth: ShopSyncState['webhookHealth'];
+  syncNowRunning: boolean;
+  syncNowAvailableInSeconds: number;
+  stats: ShopSyncState['stats'];
+}

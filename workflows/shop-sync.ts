@@ -1,0 +1,361 @@
+// shop:<token> — the long-running workflow that owns one shop's data flow.
+// Webhook signals only record ids (synchronous handlers, nothing awaited); the main loop debounces them,
+// flushes them through activities (fetch by id lists, guarded upserts), runs the initial sync, the daily
+// reconciliation, "sync now" and back-sync writes — one API activity at a time, which is what keeps the
+// shop under Upgates' 3-concurrent-requests limit across any number of worker processes.
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ShopActivities } from './activity-types.js';
+import { addToPending, chunk, countsByResource, emptyPendingSet, oldestPendingMs, pendingCount, type SyncResource } from './lib/pending-set.js';
+import { alignToShopGrid, nextReconcileAt } from './lib/shop-offset.js';
+import {
+  backSyncUpdate,
+  installedSignal,
+  shopStateQuery,
+  syncNowUpdate,
+  uninstallSignal,
+  versionChangeSignal,
+  webhookSignal,
+  type BackSyncRequest,
+  type BackSyncResult,
+  type InstalledSignal,
+  type ShopSyncState,
+  type ShopStatusView,
+  type SyncNowResult,
+} from './messages.js';
+import { LastSyncAt, SyncPhase } from '../src/temporal/search-attributes.js';
+
+export interface ShopSyncSettings {
+  quietMs: number;
+  maxWaitMs: number;
+  syncNowCooldownMs: number;
+  /** Ids per fetch activity (each activity fetches them 100 per API call). */
+  idsPerActivity: number;
+  /** Pages per initial-sync activity. */
+  pagesPerActivity: number;
+  /** Test hook: continue-as-new past this many history events even if the server does not suggest it. */
+  maxHistoryEvents?: number;
+}
+
+export interface ShopSyncInput {
+  shopToken: string;
+  settings: ShopSyncSettings;
+  state?: ShopSyncState;
+}
+
+const api = proxyActivities<ShopActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
+  // Retries are Temporal's job: transient Upgates/database faults retry with backoff (429 sets its own
+  // delay from Retry-After); credential and permission errors are non-retryable and handled below.
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+const local = proxyActivities<ShopActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const FAILURE_BACKOFF_MS = 10 * 60 * 1000;
+
+export function initialShopState(shopToken: string): ShopSyncState {
+  return {
+    shopToken,
+    profile: '',
+    version: 0,
+    phase: 'awaiting-install',
+    pending: emptyPendingSet(),
+    firstPendingAt: null,
+    lastEventAt: null,
+    initialSync: null,
+    queuedInitialSyncs: [],
+    pendingVersionChange: null,
+    lastFlushAt: null,
+    lastReconcileAt: null,
+    lastWebhookAt: null,
+    lastSyncNowAt: null,
+    webhookHealth: 'unknown',
+    stats: { events: 0, flushes: 0, fetchedRecords: 0, tombstones: 0, runs: 0 },
+  };
+}
+
+export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: string; stats: ShopSyncState['stats'] }> {
+  const { shopToken, settings } = input;
+  const s: ShopSyncState = input.state ?? initialShopState(shopToken);
+  s.stats.runs++;
+  let uninstallRequested = false;
+  let installRequest: InstalledSignal | null = null;
+  let syncNowRequested = false;
+  let syncNowRunning = false;
+  let flushBlockedUntil = 0;
+  const backSyncQueue: Array<{ request: BackSyncRequest; result?: BackSyncResult }> = [];
+
+  // Handlers first, before any await, so signals buffered before this run are delivered to them.
+  setHandler(webhookSignal, (batches) => {
+    const now = Date.now();
+    for (const batch of batches) s.stats.events += addToPending(s.pending, batch, now);
+    s.lastEventAt = now;
+    s.firstPendingAt ??= now;
+    s.lastWebhookAt = new Date(now).toISOString();
+  });
+  setHandler(installedSignal, (signal) => {
+    installRequest = signal;
+  });
+  setHandler(uninstallSignal, () => {
+    uninstallRequested = true;
+  });
+  setHandler(versionChangeSignal, (signal) => {
+    s.pendingVersionChange = signal;
+  });
+  setHandler(syncNowUpdate, (): SyncNowResult => {
+    const now = Date.now();
+    if (s.phase !== 'live') return { accepted: false, reason: 'not-live', retryAfterSeconds: 60 };
+    if (syncNowRequested || syncNowRunning) return { accepted: false, reason: 'running', retryAfterSeconds: 30 };
+    const readyAt = (s.lastSyncNowAt ?? -Infinity) + settings.syncNowCooldownMs;
+    if (now < readyAt) return { accepted: false, reason: 'cooldown', retryAfterSeconds: Math.ceil((readyAt - now) / 1000) };
+    syncNowRequested = true;
+    s.lastSyncNowAt = now;
+    return { accepted: true };
+  });
+  setHandler(backSyncUpdate, async (request) => {
+    if (s.phase !== 'live' || uninstallRequested) return { ok: false, results: [], message: `shop is ${uninstallRequested ? 'uninstalling' : s.phase}` };
+    const entry: { request: BackSyncRequest; result?: BackSyncResult } = { request };
+    backSyncQueue.push(entry);
+    await condition(() => entry.result !== undefined);
+    return entry.result!;
+  });
+  setHandler(shopStateQuery, (): ShopStatusView => {
+    const now = Date.now();
+    const readyAt = (s.lastSyncNowAt ?? -Infinity) + settings.syncNowCooldownMs;
+    return {
+      phase: s.phase,
+      profile: s.profile,
+      version: s.version,
+      pendingCounts: countsByResource(s.pending),
+      initialSync: s.initialSync,
+      lastFlushAt: s.lastFlushAt,
+      lastReconcileAt: s.lastReconcileAt,
+      lastWebhookAt: s.lastWebhookAt,
+      nextReconcileAt: new Date(reconcileDueAt()).toISOString(),
+      webhookHealth: s.webhookHealth,
+      syncNowRunning: syncNowRequested || syncNowRunning,
+      syncNowAvailableInSeconds: Math.max(0, Math.ceil((readyAt - now) / 1000)),
+      stats: s.stats,
+    };
+  });
+
+  function reconcileDueAt(): number {
+    const anchor = s.lastReconcileAt ? Date.parse(s.lastReconcileAt) : Date.parse(s.initialSync?.finishedAt ?? new Date(Date.now()).toISOString());
+    return nextReconcileAt(shopToken, anchor);
+  }
+  const hasPending = () => pendingCount(s.pending) > 0;
+  const live = () => s.phase === 'live';
+  const workReady = () =>
+    installRequest !== null ||
+    s.phase === 'initial-sync' ||
+    (live() && (backSyncQueue.length > 0 || syncNowRequested || s.pendingVersionChange !== null || (hasPending() && Date.now() >= flushBlockedUntil)));
+  const shouldContinueAsNew = () =>
+    workflowInfo().continueAsNewSuggested || (settings.maxHistoryEvents !== undefined && workflowInfo().historyLength > settings.maxHistoryEvents);
+
+  function setPhase(phase: ShopSyncState['phase']) {
+    if (s.phase === phase) return;
+    s.phase = phase;
+    upsertSearchAttributes([{ key: SyncPhase, value: phase }]);
+  }
+
+  async function handleInstall(request: InstalledSignal) {
+    s.profile = request.profile;
+    s.version = request.version;
+    const plan = await local.planInitialSync({ shopToken });
+    s.initialSync = {
+      resources: plan.resources,
+      index: 0,
+      nextPage: 1,
+      totalPages: {},
+      counts: {},
+      startedAt: new Date(Date.now()).toISOString(),
+      ...(request.mode === 'catch-up' && request.catchUpFrom ? { catchUpFrom: request.catchUpFrom } : {}),
+    };
+    setPhase('initial-sync');
+  }
+
+  async function initialSyncStep() {
+    const progress = s.initialSync!;
+    const resource = progress.resources[progress.index];
+    if (resource === undefined) {
+      progress.finishedAt = new Date(Date.now()).toISOString();
+      const next = s.queuedInitialSyncs.shift();
+      if (next) {
+        s.initialSync = { resources: next.resources, index: 0, nextPage: 1, totalPages: {}, counts: {}, startedAt: new Date(Date.now()).toISOString() };
+        return;
+      }
+      setPhase('live');
+      await local.noteShopSync({ shopToken, lastWebhookAt: s.lastWebhookAt, lastFlushAt: s.lastFlushAt, phase: s.phase });
+      return;
+    }
+    const plan = await local.planInitialSync({ shopToken, onlyResources: [resource] });
+    const lookbackFrom = new Date(Date.parse(progress.startedAt) - plan.lookbackDays * 24 * 3600 * 1000).toISOString();
+    const result = await api.syncPages({
+      shopToken,
+      resource,
+      fromPage: progress.nextPage,
+      maxPages: settings.pagesPerActivity,
+      priority: 'mandatory',
+      ...(progress.catchUpFrom ? { lastUpdateTimeFrom: progress.catchUpFrom } : resource === 'orders' ? { creationTimeFrom: lookbackFrom } : {}),
+    });
+    progress.counts[resource] = (progress.counts[resource] ?? 0) + result.records;
+    progress.totalPages[resource] = result.totalPages;
+    if (result.nextPage === null) {
+      progress.index++;
+      progress.nextPage = 1;
+    } else {
+      progress.nextPage = result.nextPage;
+    }
+  }
+
+  async function debounce() {
+    while (!uninstallRequested) {
+      const now = Date.now();
+      const quietDeadline = (s.lastEventAt ?? now) + settings.quietMs;
+      const maxDeadline = (oldestPendingMs(s.pending) ?? s.firstPendingAt ?? now) + settings.maxWaitMs;
+      const due = alignToShopGrid(Math.min(quietDeadline, maxDeadline), shopToken, settings.quietMs);
+      if (now >= due) return;
+      const seen = s.lastEventAt;
+      await condition(() => uninstallRequested || s.lastEventAt !== seen || backSyncQueue.length > 0, due - now);
+      if (backSyncQueue.length > 0) return;
+    }
+  }
+
+  async function flush() {
+    // Swap the buffer: ids that arrive while we fetch wait for the next flush.
+    const batch = s.pending;
+    s.pending = emptyPendingSet();
+    s.firstPendingAt = null;
+    const failed = emptyPendingSet();
+    let fetchFailed = false;
+    for (const [resource, ids] of Object.entries(batch.upserts) as Array<[SyncResource, Record<string, number>]>) {
+      for (const part of chunk(Object.keys(ids), settings.idsPerActivity)) {
+        try {
+          const result = await api.fetchAndUpsert({ shopToken, resource, ids: part, priority: 'mandatory' });
+          s.stats.fetchedRecords += result.fetched;
+          s.stats.tombstones += result.tombstoned;
+        } catch (error) {
+          if (!(error instanceof ActivityFailure)) throw error;
+          // Non-retryable (e.g. access revoked): keep the ids, back off, nothing is lost.
+          log.warn('fetch failed; ids kept for a later flush', { resource, ids: part.length, error: error.cause?.message });
+          addToPending(failed, { resource, action: 'update', items: part.map((id) => ({ id })) }, ids[part[0]!] ?? Date.now());
+          fetchFailed = true;
+        }
+      }
+    }
+    for (const [resource, deletes] of Object.entries(batch.deletes) as Array<[SyncResource, Record<string, string>]>) {
+      for (const part of chunk(Object.entries(deletes), settings.idsPerActivity)) {
+        const result = await local.applyTombstones({ shopToken, resource, deletes: part.map(([id, time]) => ({ id, time })) });
+        s.stats.tombstones += result.tombstoned;
+        // A deleted variant means its product changed: fetch the product in the next flush.
+        for (const [refetchResource, ids] of Object.entries(result.refetch ?? {}) as Array<[SyncResource, string[]]>)
+          if (ids.length) addToPending(failed, { resource: refetchResource, action: 'update', items: ids.map((id) => ({ id })) }, Date.now());
+      }
+    }
+    if (pendingCount(failed) > 0) {
+      for (const [resource, ids] of Object.entries(failed.upserts) as Array<[SyncResource, Record<string, number>]>)
+        addToPending(s.pending, { resource, action: 'update', items: Object.keys(ids).map((id) => ({ id })) }, Date.now());
+      s.firstPendingAt ??= Date.now();
+      s.lastEventAt = Date.now();
+      if (fetchFailed) flushBlockedUntil = Date.now() + FAILURE_BACKOFF_MS;
+    }
+    s.stats.flushes++;
+    s.lastFlushAt = new Date(Date.now()).toISOString();
+    upsertSearchAttributes([{ key: LastSyncAt, value: new Date(Date.now()) }]);
+    await local.noteShopSync({ shopToken, lastWebhookAt: s.lastWebhookAt, lastFlushAt: s.lastFlushAt, phase: s.phase });
+  }
+
+  async function reconcile(priority: 'mandatory' | 'optional') {
+    const windowStart = s.lastReconcileAt ?? s.initialSync?.startedAt ?? new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+    const health = await api.checkWebhookHealth({ shopToken });
+    s.webhookHealth = health.healthy ? 'healthy' : health.repaired > 0 ? 'repaired' : 'failing';
+    const noWebhookInWindow = !s.lastWebhookAt || s.lastWebhookAt < windowStart;
+    if (health.inactiveFound > 0 || health.missingFound > 0 || noWebhookInWindow || priority === 'optional') {
+      // Incremental only (`last_update_time_from`), never a blind full download.
+      try {
+        await api.catchUp({ shopToken, since: windowStart, priority });
+      } catch (error) {
+        if (!(error instanceof ActivityFailure)) throw error;
+        log.warn('catch-up refused or failed', { error: error.cause?.message });
+      }
+    }
+    s.lastReconcileAt = new Date(Date.now()).toISOString();
+  }
+
+  async function runBackSync(entry: { request: BackSyncRequest; result?: BackSyncResult }) {
+    try {
+      entry.result = await api.executeBackSync({ shopToken, request: entry.request });
+    } catch (error) {
+      entry.result = { ok: false, results: [], message: error instanceof ActivityFailure ? (error.cause?.message ?? 'failed') : String(error) };
+    }
+  }
+
+  // Main loop.
+  upsertSearchAttributes([{ key: SyncPhase, value: s.phase }]);
+  for (;;) {
+    if (shouldContinueAsNew() && backSyncQueue.length === 0 && !syncNowRequested && installRequest === null) {
+      // Wait for all handlers so nothing in flight is dropped; pending ids travel as plain JSON.
+      await condition(allHandlersFinished);
+      return await continueAsNew<typeof shopSyncWorkflow>({ shopToken, settings, state: s });
+    }
+    const reconcileAt = live() ? reconcileDueAt() : Date.now() + 24 * 3600 * 1000;
+    const waitMs = Math.max(1, Math.min(reconcileAt, hasPending() && flushBlockedUntil > Date.now() ? flushBlockedUntil : Infinity) - Date.now());
+    await condition(() => uninstallRequested || workReady() || shouldContinueAsNew(), waitMs);
+    if (uninstallRequested) break;
+
+    if (installRequest) {
+      const request: InstalledSignal = installRequest;
+      installRequest = null;
+      await handleInstall(request);
+    } else if (s.phase === 'initial-sync') {
+      await initialSyncStep();
+    } else if (!live()) {
+      continue;
+    } else if (backSyncQueue.length > 0) {
+      await runBackSync(backSyncQueue.shift()!);
+    } else if (s.pendingVersionChange) {
+      const change = s.pendingVersionChange;
+      const result = await api.applyVersionChange({ shopToken, ...change });
+      s.version = change.toVersion;
+      s.pendingVersionChange = null;
+      if (result.resourcesToSync.length) {
+        s.queuedInitialSyncs.push({ resources: result.resourcesToSync });
+        s.initialSync = { resources: [], index: 0, nextPage: 1, totalPages: {}, counts: {}, startedAt: new Date(Date.now()).toISOString() };
+        setPhase('initial-sync');
+      }
+    } else if (syncNowRequested) {
+      syncNowRequested = false;
+      syncNowRunning = true;
+      try {
+        await reconcile('optional');
+      } finally {
+        syncNowRunning = false;
+      }
+    } else if (Date.now() >= reconcileAt) {
+      await reconcile('mandatory');
+    } else if (hasPending() && Date.now() >= flushBlockedUntil) {
+      await debounce();
+      if (!uninstallRequested && backSyncQueue.length === 0) await flush();
+    }
+  }
+
+  // Uninstalled: access is revoked, so pending ids cannot be fetched; end cleanly. Queued back-sync
+  // requests get a clear answer instead of hanging.
+  for (const entry of backSyncQueue.splice(0)) entry.result = { ok: false, results: [], message: 'shop uninstalled' };
+  await condition(allHandlersFinished);
+  setPhase('uninstalled');
+  return { phase: s.phase, stats: s.stats };
+}
