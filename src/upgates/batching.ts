@@ -20,7 +20,11 @@ export const uniqueIds = <T extends string | number>(ids: readonly T[]): T[] => 
  * Sends `items` in batches of at most `maxBatch`, one after the other, and concatenates the per-item results.
  * Sequential on purpose: one activity should hold one of the shop's 3 slots, leaving the rest for others.
  */
-export async function sendInBatches<I, R>(items: readonly I[], send: (batch: I[]) => Promise<R[]>, maxBatch: number = MAX_ITEMS_PER_REQUEST): Promise<R[]> {
+export async function sendInBatches<I, R>(
+  items: readonly I[],
+  send: (batch: I[]) => Promise<R[]>,
+  maxBatch: number = MAX_ITEMS_PER_REQUEST,
+): Promise<R[]> {
   const results: R[] = [];
   for (const batch of chunk(items, maxBatch)) results.push(...(await sendSplitting(batch, send)));
   return results;

@@ -81,7 +81,12 @@ export type CustomerWrite = { login: { email: string } & Record<string, unknown>
 export type WebhookCreate = { name: string; url: string; event: string; active_yn?: boolean };
 export type WebhookUpdate = { id: string | number; name?: string; url?: string; event?: string; active_yn?: boolean };
 export type ConversionCodeWrite = { position: ConversionCodePosition; language_id?: string; code: string };
-export type VoucherCreate = { count: number; type: 'price' | 'percentage' | 'payment_shipment'; currency_id: string; amount: number } & Record<string, unknown>;
+export type VoucherCreate = {
+  count: number;
+  type: 'price' | 'percentage' | 'payment_shipment';
+  currency_id: string;
+  amount: number;
+} & Record<string, unknown>;
 
 export interface UpdateOrdersOptions extends CallOptions {
   /** Upgates defaults to true: a status change e-mails the customer. Always decide explicitly. */
@@ -103,12 +108,21 @@ export class UpgatesClient {
 
   // ---- generic -------------------------------------------------------------------------------------------
 
-  iteratePages<R extends ListResource>(resource: R, query: Query = {}, options: ListOptions = {}): AsyncGenerator<Page<ItemOf<R>>, void, undefined> {
+  iteratePages<R extends ListResource>(
+    resource: R,
+    query: Query = {},
+    options: ListOptions = {},
+  ): AsyncGenerator<Page<ItemOf<R>>, void, undefined> {
     return iteratePages(this.http, resource, query, options);
   }
 
   /** One page (`?page=n`), for callers that spread pages over activities and checkpoint between them. */
-  getPage<R extends ListResource>(resource: R, page: number, query: Query = {}, options: ListOptions = {}): Promise<ListResponse<ItemOf<R>>> {
+  getPage<R extends ListResource>(
+    resource: R,
+    page: number,
+    query: Query = {},
+    options: ListOptions = {},
+  ): Promise<ListResponse<ItemOf<R>>> {
     return getList(this.http, resource, { ...query, page }, options);
   }
 
@@ -149,8 +163,19 @@ export class UpgatesClient {
     return this.fetchByIds('orders', orderNumbers, options);
   }
 
-  updateOrders(orders: readonly OrderUpdate[], { sendEmails, sendSms = false, priority }: UpdateOrdersOptions): Promise<OrderWriteResult[]> {
-    return this.writeItems('orders', 'PUT', 'orders', orders, orderWriteResult, { priority }, { send_emails_yn: sendEmails, send_sms_yn: sendSms });
+  updateOrders(
+    orders: readonly OrderUpdate[],
+    { sendEmails, sendSms = false, priority }: UpdateOrdersOptions,
+  ): Promise<OrderWriteResult[]> {
+    return this.writeItems(
+      'orders',
+      'PUT',
+      'orders',
+      orders,
+      orderWriteResult,
+      { priority },
+      { send_emails_yn: sendEmails, send_sms_yn: sendSms },
+    );
   }
 
   getOrderStatuses(options: CallOptions = {}): Promise<OrderStatus[]> {
@@ -235,10 +260,14 @@ export class UpgatesClient {
 
   // ---- conversion codes ----------------------------------------------------------------------------------
 
-  async getConversionCodes(filter: { position?: ConversionCodePosition; languageId?: string } = {}, options: CallOptions = {}): Promise<ConversionCode[]> {
+  async getConversionCodes(
+    filter: { position?: ConversionCodePosition; languageId?: string } = {},
+    options: CallOptions = {},
+  ): Promise<ConversionCode[]> {
     const path = `/conversion-codes${filter.position ? `/${encodeURIComponent(filter.position)}` : ''}`;
     const body = await this.call('conversionCodes', 'GET', path, options, undefined, { language_id: filter.languageId });
-    return parseResponse('conversionCodes', z.looseObject({ conversion_codes: z.array(conversionCode).default([]) }), body).conversion_codes;
+    return parseResponse('conversionCodes', z.looseObject({ conversion_codes: z.array(conversionCode).default([]) }), body)
+      .conversion_codes;
   }
 
   createConversionCodes(codes: readonly ConversionCodeWrite[], options: CallOptions = {}): Promise<ConversionCodeResult[]> {
@@ -249,9 +278,16 @@ export class UpgatesClient {
     return this.writeItems('conversionCodes', 'PUT', 'conversion_codes', codes, conversionCodeResult, options);
   }
 
-  async deleteConversionCode(position: ConversionCodePosition, languageId?: string, options: CallOptions = {}): Promise<ConversionCodeResult[]> {
-    const body = await this.call('conversionCodes', 'DELETE', `/conversion-codes/${encodeURIComponent(position)}`, options, undefined, { language_id: languageId });
-    return parseResponse('conversionCodes', z.looseObject({ conversion_codes: z.array(conversionCodeResult).default([]) }), body).conversion_codes;
+  async deleteConversionCode(
+    position: ConversionCodePosition,
+    languageId?: string,
+    options: CallOptions = {},
+  ): Promise<ConversionCodeResult[]> {
+    const body = await this.call('conversionCodes', 'DELETE', `/conversion-codes/${encodeURIComponent(position)}`, options, undefined, {
+      language_id: languageId,
+    });
+    return parseResponse('conversionCodes', z.looseObject({ conversion_codes: z.array(conversionCodeResult).default([]) }), body)
+      .conversion_codes;
   }
 
   // ---- vouchers ------------------------------------------------------------------------------------------
@@ -273,7 +309,14 @@ export class UpgatesClient {
 
   // ---- plumbing ------------------------------------------------------------------------------------------
 
-  private call(resource: Resource, method: HttpMethod, path: string, options: CallOptions, body?: unknown, query?: Query): Promise<unknown> {
+  private call(
+    resource: Resource,
+    method: HttpMethod,
+    path: string,
+    options: CallOptions,
+    body?: unknown,
+    query?: Query,
+  ): Promise<unknown> {
     return this.http.request({ method, access: access(resource, method), path, query, body, priority: options.priority });
   }
 

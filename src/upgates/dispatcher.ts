@@ -8,8 +8,9 @@ export function sharedDispatcher(): Dispatcher {
   shared ??= new Agent({
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 60_000,
-    // More than the 3-per-shop cap is never used for one origin; a little headroom for connections closing.
-    connections: 6,
+    // Each real shop has its own origin and never more than 3 requests in flight (semaphore.ts). The sandbox
+    // serves every shop from one origin, so the per-origin cap must not become a hidden cross-shop queue.
+    connections: 64,
   });
   return shared;
 }

@@ -144,7 +144,11 @@ export class UpgatesHttp {
           await sleep(retryAfter.delayMs + RETRY_AFTER_MARGIN_MS);
           continue;
         }
-        throw new UpgatesThrottledError(`${describe(req)} throttled (429); retry in ${retryAfter.delayMs} ms`, retryAfter.delayMs + RETRY_AFTER_MARGIN_MS, retryAfter.retryAt);
+        throw new UpgatesThrottledError(
+          `${describe(req)} throttled (429); retry in ${retryAfter.delayMs} ms`,
+          retryAfter.delayMs + RETRY_AFTER_MARGIN_MS,
+          retryAfter.retryAt,
+        );
       }
 
       throw errorForStatus(req, status);
@@ -215,7 +219,8 @@ const describe = (req: ApiRequest): string => `Upgates ${req.method} ${req.path}
 function errorForStatus(req: ApiRequest, status: number): Error {
   const message = `${describe(req)} answered ${status}`;
   if (status === 401) return new UpgatesAuthError(`${message}: credentials rejected (revoked or uninstalled?)`);
-  if (status === 403) return new UpgatesForbiddenError(req.access, `${message}: no privilege for ${req.access}, inactive API user or login block`);
+  if (status === 403)
+    return new UpgatesForbiddenError(req.access, `${message}: no privilege for ${req.access}, inactive API user or login block`);
   if (status === 413) return new UpgatesPayloadTooLargeError(`${message}: payload too large`, req.itemCount ?? 0);
   if (status >= 500) return new UpgatesServerError(message, status);
   return new UpgatesRequestError(message, status);
@@ -240,7 +245,9 @@ function parseJson(req: ApiRequest, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new UpgatesValidationError(req.access, [{ path: '', code: 'invalid_json', message: `${describe(req)} returned a body that is not JSON` }]);
+    throw new UpgatesValidationError(req.access, [
+      { path: '', code: 'invalid_json', message: `${describe(req)} returned a body that is not JSON` },
+    ]);
   }
 }
 

@@ -22,12 +22,15 @@ function listSchema<R extends ListResource>(resource: R): z.ZodType<ListResponse
   let schema = listSchemas.get(resource);
   if (!schema) {
     const listKey = RESOURCE_INFO[resource].listKey ?? resource;
-    schema = z
-      .looseObject({ ...pageInfo, [listKey]: z.array(ITEM_SCHEMAS[resource]).optional() })
-      .transform((body) => ({
-        items: (body[listKey] as unknown[] | undefined) ?? [],
-        info: { current_page: body.current_page, current_page_items: body.current_page_items, number_of_pages: body.number_of_pages, number_of_items: body.number_of_items },
-      }));
+    schema = z.looseObject({ ...pageInfo, [listKey]: z.array(ITEM_SCHEMAS[resource]).optional() }).transform((body) => ({
+      items: (body[listKey] as unknown[] | undefined) ?? [],
+      info: {
+        current_page: body.current_page,
+        current_page_items: body.current_page_items,
+        number_of_pages: body.number_of_pages,
+        number_of_items: body.number_of_items,
+      },
+    }));
     listSchemas.set(resource, schema);
   }
   return schema as z.ZodType<ListResponse<ItemOf<R>>>;
@@ -38,7 +41,12 @@ export interface ListOptions extends CallOptions {
   subPath?: string;
 }
 
-export async function getList<R extends ListResource>(http: UpgatesHttp, resource: R, query: Query | undefined, options: ListOptions = {}): Promise<ListResponse<ItemOf<R>>> {
+export async function getList<R extends ListResource>(
+  http: UpgatesHttp,
+  resource: R,
+  query: Query | undefined,
+  options: ListOptions = {},
+): Promise<ListResponse<ItemOf<R>>> {
   const body = await http.request({
     method: 'GET',
     access: access(resource, 'GET'),
@@ -50,12 +58,22 @@ export async function getList<R extends ListResource>(http: UpgatesHttp, resourc
 }
 
 /** Every page of a list, lazily: the caller can stop early (and store progress) between pages. */
-export function iteratePages<R extends ListResource>(http: UpgatesHttp, resource: R, query: Query = {}, options: ListOptions = {}): AsyncGenerator<Page<ItemOf<R>>, void, undefined> {
+export function iteratePages<R extends ListResource>(
+  http: UpgatesHttp,
+  resource: R,
+  query: Query = {},
+  options: ListOptions = {},
+): AsyncGenerator<Page<ItemOf<R>>, void, undefined> {
   return walkPages((page) => getList(http, resource, { ...query, page }, options));
 }
 
 /** Records by id, at most 100 ids per request, duplicates removed, in order of the chunks. */
-export async function fetchByIds<R extends ByIdResource>(http: UpgatesHttp, resource: R, ids: readonly (string | number)[], options: ListOptions = {}): Promise<ItemOf<R>[]> {
+export async function fetchByIds<R extends ByIdResource>(
+  http: UpgatesHttp,
+  resource: R,
+  ids: readonly (string | number)[],
+  options: ListOptions = {},
+): Promise<ItemOf<R>[]> {
   const idsQuery = RESOURCE_INFO[resource].idsQuery;
   if (!idsQuery) throw new Error(`Upgates cannot fetch ${resource} by ids`);
   const items: ItemOf<R>[] = [];

@@ -8,7 +8,9 @@ import { UpgatesError, UpgatesThrottledError } from './errors.js';
 /** Never schedule a retry sooner than this, even when Retry-After is already in the past. */
 const MIN_THROTTLE_DELAY_MS = 1_000;
 
-export function toTemporalFailure(err: unknown): ApplicationFailure | unknown {
+export function toTemporalFailure(err: UpgatesError): ApplicationFailure;
+export function toTemporalFailure(err: unknown): unknown;
+export function toTemporalFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (!(err instanceof UpgatesError)) return err;
   if (err instanceof UpgatesThrottledError) {

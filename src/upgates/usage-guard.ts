@@ -32,11 +32,17 @@ export class UsageGuard {
     private readonly ledger: Pick<UsageLedger, 'getUsage'>,
     options: UsageGuardOptions = {},
   ) {
-    this.optionalCeiling = Math.floor((options.dailyMonitor ?? UPGATES_DAILY_MONITOR) * (options.optionalShare ?? OPTIONAL_CALLS_MONITOR_SHARE));
+    this.optionalCeiling = Math.floor(
+      (options.dailyMonitor ?? UPGATES_DAILY_MONITOR) * (options.optionalShare ?? OPTIONAL_CALLS_MONITOR_SHARE),
+    );
   }
 
   /** Resolves when the optional call may go; throws UsageBudgetExceededError otherwise. */
-  async checkOptionalCall(shopToken: string, access: Access, { declaredCallsPerDay, plannedCalls = 1, at }: OptionalCallCheck): Promise<void> {
+  async checkOptionalCall(
+    shopToken: string,
+    access: Access,
+    { declaredCallsPerDay, plannedCalls = 1, at }: OptionalCallCheck,
+  ): Promise<void> {
     const usage = await this.ledger.getUsage(shopToken, utcDay(at));
     const used = usage.counts[access] ?? 0;
     if (declaredCallsPerDay === undefined) this.refuse(access, 'undeclared-access', used, 0);

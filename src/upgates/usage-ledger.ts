@@ -122,7 +122,12 @@ export class MemoryUsageLedger implements UsageLedger {
   }
 }
 
-function toDayUsage(shopToken: string, day: string, counts: Map<string, number> | Record<string, number> | undefined, total: number | undefined): DayUsage {
+function toDayUsage(
+  shopToken: string,
+  day: string,
+  counts: Map<string, number> | Record<string, number> | undefined,
+  total: number | undefined,
+): DayUsage {
   const entries = counts instanceof Map ? [...counts.entries()] : Object.entries(counts ?? {});
   const out: Partial<Record<Access, number>> = {};
   for (const [key, n] of entries) out[accessFromKey(key)] = n;

@@ -43,6 +43,11 @@ describe('MongoUsageLedger', () => {
     ]);
     expect(summary.byAccess['owner:GET']).toBeGreaterThanOrEqual(1);
     expect((await ledger.getUsage(`${run}-b`, '2031-02-04')).total).toBe(1);
-    expect(await ledger.getUsage(`${run}-none`, '2031-02-03')).toEqual({ shopToken: `${run}-none`, day: '2031-02-03', total: 0, counts: {} });
+    expect(await ledger.getUsage(`${run}-none`, '2031-02-03')).toEqual({
+      shopToken: `${run}-none`,
+      day: '2031-02-03',
+      total: 0,
+      counts: {},
+    });
   });
 });

@@ -62,7 +62,8 @@ describe('reads', () => {
     const shop = newShop({ orders: 3000, products: 200 });
     const client = clientFor(shop);
     const numbers = new Set<string>();
-    for await (const page of client.listOrders({ order_by: 'creation_time', order_dir: 'asc' })) for (const o of page.items) numbers.add(o.order_number);
+    for await (const page of client.listOrders({ order_by: 'creation_time', order_dir: 'asc' }))
+      for (const o of page.items) numbers.add(o.order_number);
     let products = 0;
     for await (const page of client.listProducts()) products += page.items.length;
     expect(numbers.size).toBe(3000);
@@ -118,7 +119,13 @@ describe('errors', () => {
     for await (const page of client.listOrders()) numbers.push(...page.items.map((o) => o.order_number));
     const http = new UpgatesHttp({ shopToken: shop.token, credentials: shop.credentials!, ledger });
     const put = (orders: Array<{ order_number: string; tracking_code: string }>) =>
-      http.request({ method: 'PUT', access: 'orders:PUT', path: '/orders', body: { send_emails_yn: false, orders }, itemCount: orders.length });
+      http.request({
+        method: 'PUT',
+        access: 'orders:PUT',
+        path: '/orders',
+        body: { send_emails_yn: false, orders },
+        itemCount: orders.length,
+      });
     const items = numbers.slice(0, 150).map((order_number) => ({ order_number, tracking_code: 'TRK-413' }));
 
     const err = await rejection(put(items));

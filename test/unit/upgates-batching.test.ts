@@ -8,7 +8,14 @@ describe('fetch by ids in chunks of 100', () => {
     const ids = Array.from({ length: 250 }, (_, i) => `2025/${i}`);
     const fake = fakeUpgates((req) => {
       const numbers = (req.query.get('order_numbers') ?? '').split(';');
-      return { body: listPage('orders', numbers.map((n) => ({ order_number: n })), 1, 1) };
+      return {
+        body: listPage(
+          'orders',
+          numbers.map((n) => ({ order_number: n })),
+          1,
+          1,
+        ),
+      };
     });
     const orders = await fake.client().getOrdersByNumbers([...ids, ids[0]!]);
     expect(fake.requests).toHaveLength(3);
@@ -21,7 +28,15 @@ describe('fetch by ids in chunks of 100', () => {
     const fake = fakeUpgates((req) => {
       const ids = (req.query.get('product_ids') ?? '').split(';');
       const page = Number(req.query.get('page'));
-      return { body: listPage('products', ids.slice((page - 1) * 50, page * 50).map((id) => ({ product_id: Number(id) })), page, 2, ids.length) };
+      return {
+        body: listPage(
+          'products',
+          ids.slice((page - 1) * 50, page * 50).map((id) => ({ product_id: Number(id) })),
+          page,
+          2,
+          ids.length,
+        ),
+      };
     });
     const products = await fake.client().getProductsByIds(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(products).toHaveLength(100);

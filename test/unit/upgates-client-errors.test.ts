@@ -95,7 +95,10 @@ describe('429', () => {
   });
 
   it('a long Retry-After is thrown as UpgatesThrottledError with the wait', async () => {
-    const fake = fakeUpgates((req) => ({ status: 429, headers: { date: new Date(req.at).toUTCString(), 'retry-after': new Date(req.at + 3_600_000).toUTCString() } }));
+    const fake = fakeUpgates((req) => ({
+      status: 429,
+      headers: { date: new Date(req.at).toUTCString(), 'retry-after': new Date(req.at + 3_600_000).toUTCString() },
+    }));
     const err = await caught(fake.client().getOwner());
     expect(err).toBeInstanceOf(UpgatesThrottledError);
     expect((err as UpgatesThrottledError).retryAfterMs).toBeGreaterThanOrEqual(3_600_000);
@@ -157,7 +160,11 @@ describe('network failures', () => {
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const client = createUpgatesClient({ shopToken: 'hung', credentials: { ...CREDENTIALS, apiUrl: `http://127.0.0.1:${port}/api/v2` }, timeoutMs: 200 });
+    const client = createUpgatesClient({
+      shopToken: 'hung',
+      credentials: { ...CREDENTIALS, apiUrl: `http://127.0.0.1:${port}/api/v2` },
+      timeoutMs: 200,
+    });
     const started = Date.now();
     const err = await caught(client.getOwner());
     expect(err).toBeInstanceOf(UpgatesNetworkError);

@@ -34,7 +34,9 @@ const auth = (apiUser: string) => `Basic ${Buffer.from(`${apiUser}:${CREDENTIALS
 
 describe('per-shop concurrency cap', () => {
   it('20 racing callers on 4 client instances of one shop never exceed 3 in flight', async () => {
-    const clients = Array.from({ length: 4 }, () => createUpgatesClient({ shopToken: 'race-shop', credentials: { ...CREDENTIALS, apiUser: 'race', apiUrl } }));
+    const clients = Array.from({ length: 4 }, () =>
+      createUpgatesClient({ shopToken: 'race-shop', credentials: { ...CREDENTIALS, apiUser: 'race', apiUrl } }),
+    );
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => clients[i % 4]!.getOwner()));
     expect(results).toHaveLength(20);
     expect(peak.get(auth('race'))).toBe(3);

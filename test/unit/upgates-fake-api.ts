@@ -36,7 +36,9 @@ export function fakeUpgates(handler: FakeHandler, origins: string[] = [ORIGIN]) 
       .intercept({ path: () => true, method: () => true })
       .reply((opts) => {
         const url = new URL(opts.path, origin);
-        const headers = Object.fromEntries(Object.entries((opts.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]));
+        const headers = Object.fromEntries(
+          Object.entries((opts.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]),
+        );
         const req: FakeRequest = {
           origin,
           method: opts.method,
@@ -64,5 +66,11 @@ export function fakeUpgates(handler: FakeHandler, origins: string[] = [ORIGIN]) 
 
 /** A list response page the way Upgates shapes it. */
 export function listPage(key: string, items: unknown[], page: number, numberOfPages: number, numberOfItems = items.length) {
-  return { current_page: page, current_page_items: items.length, number_of_pages: numberOfPages, number_of_items: numberOfItems, [key]: items };
+  return {
+    current_page: page,
+    current_page_items: items.length,
+    number_of_pages: numberOfPages,
+    number_of_items: numberOfItems,
+    [key]: items,
+  };
 }

@@ -41,7 +41,9 @@ describe('iteratePages', () => {
   });
 
   it('a non-paginated endpoint (no number_of_pages) is one call', async () => {
-    const fake = fakeUpgates(() => ({ body: { languages: [{ language_id: 'cs', active_yn: true, default_yn: '1' }, { language_id: 'sk' }] } }));
+    const fake = fakeUpgates(() => ({
+      body: { languages: [{ language_id: 'cs', active_yn: true, default_yn: '1' }, { language_id: 'sk' }] },
+    }));
     const languages = await fake.client().getLanguages();
     expect(languages.map((l) => [l.language_id, l.default_yn])).toEqual([
       ['cs', true],

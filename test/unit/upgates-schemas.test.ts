@@ -27,21 +27,32 @@ const realOrder = {
       { name: 'Newsletter', valid_to: { date: '2025-03-01 14:24:49.000000', timezone_type: 3, timezone: 'Europe/Prague' }, status: true },
     ],
   },
-  products: [{ product_id: 36, code: '2862', quantity: 3, parameters: [], configurations: [], categories: [{ category_id: 111, code: 'K00002' }] }],
+  products: [
+    { product_id: 36, code: '2862', quantity: 3, parameters: [], configurations: [], categories: [{ category_id: 111, code: 'K00002' }] },
+  ],
   metas: [],
 };
 
 describe('Upgates schemas accept real-world quirks', () => {
   it('orders: PHP DateTime or null in agreements[].valid_to, unknown fields kept', () => {
     const parsed = order.parse(realOrder);
-    expect(parsed.customer?.agreements?.[1]?.valid_to).toEqual({ date: '2025-03-01 14:24:49.000000', timezone_type: 3, timezone: 'Europe/Prague' });
+    expect(parsed.customer?.agreements?.[1]?.valid_to).toEqual({
+      date: '2025-03-01 14:24:49.000000',
+      timezone_type: 3,
+      timezone: 'Europe/Prague',
+    });
     expect(parsed.customer?.agreements?.[0]?.valid_to).toBeNull();
     expect(parsed['dimensions']).toEqual({ width: 0, length: 0, height: 0 });
     expect((parsed.products?.[0] as Record<string, unknown>)['categories']).toEqual([{ category_id: 111, code: 'K00002' }]);
   });
 
   it('booleans as "1"/"0", 1/0 and true/false', () => {
-    const parsed = order.parse({ ...realOrder, resolved_yn: '1', prices_with_vat_yn: '0', customer: { ...realOrder.customer, postal_yn: 0 } });
+    const parsed = order.parse({
+      ...realOrder,
+      resolved_yn: '1',
+      prices_with_vat_yn: '0',
+      customer: { ...realOrder.customer, postal_yn: 0 },
+    });
     expect(parsed.resolved_yn).toBe(true);
     expect(parsed.prices_with_vat_yn).toBe(false);
     expect(parsed.customer?.postal_yn).toBe(false);
@@ -81,7 +92,12 @@ describe('Upgates schemas accept real-world quirks', () => {
   });
 
   it('customers: groups as an object in GET', () => {
-    const parsed = customer.parse({ customer_id: 1, login: { email: 'x@y.cz', active_yn: '1', blocked_yn: false }, groups: { '3': 'VIP' }, newsletter_yn: true });
+    const parsed = customer.parse({
+      customer_id: 1,
+      login: { email: 'x@y.cz', active_yn: '1', blocked_yn: false },
+      groups: { '3': 'VIP' },
+      newsletter_yn: true,
+    });
     expect(parsed.groups).toEqual({ '3': 'VIP' });
     expect(parsed.login?.active_yn).toBe(true);
   });

@@ -38,7 +38,9 @@ describe('toTemporalFailure', () => {
   });
 
   it('names the access on 403', () => {
-    expect(asFailure(new UpgatesForbiddenError('orders:PUT', 'Upgates PUT /orders (orders:PUT) answered 403')).message).toContain('orders:PUT');
+    expect(asFailure(new UpgatesForbiddenError('orders:PUT', 'Upgates PUT /orders (orders:PUT) answered 403')).message).toContain(
+      'orders:PUT',
+    );
   });
 
   it('429 retries after Retry-After via nextRetryDelay', () => {

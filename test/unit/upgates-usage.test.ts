@@ -50,7 +50,11 @@ describe('usage guard', () => {
     const client = fake.client({ shopToken: 'declared', ledger, declaredCallsPerDay: { 'orders:GET': 2 } });
     await client.getOrdersByNumbers(['1'], { priority: 'optional' });
     await client.getOrdersByNumbers(['1'], { priority: 'optional' });
-    await expect(client.getOrdersByNumbers(['1'], { priority: 'optional' })).rejects.toMatchObject({ name: 'UsageBudgetExceededError', reason: 'declared-frequency', access: 'orders:GET' });
+    await expect(client.getOrdersByNumbers(['1'], { priority: 'optional' })).rejects.toMatchObject({
+      name: 'UsageBudgetExceededError',
+      reason: 'declared-frequency',
+      access: 'orders:GET',
+    });
     await client.getOrdersByNumbers(['1']);
     await client.getOrdersByNumbers(['1'], { priority: 'mandatory' });
     expect(fake.requests).toHaveLength(4);
@@ -77,6 +81,8 @@ describe('usage guard', () => {
     const err = await guard.checkOptionalCall('s', 'orders:GET', { declaredCallsPerDay: 1_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageBudgetExceededError);
     expect(err).toMatchObject({ reason: 'daily-monitor', used: 48_000, limit: 48_000 });
-    await expect(guard.checkOptionalCall('s', 'orders:GET', { declaredCallsPerDay: 20, plannedCalls: 11 })).rejects.toMatchObject({ reason: 'declared-frequency' });
+    await expect(guard.checkOptionalCall('s', 'orders:GET', { declaredCallsPerDay: 20, plannedCalls: 11 })).rejects.toMatchObject({
+      reason: 'declared-frequency',
+    });
   });
 });

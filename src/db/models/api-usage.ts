@@ -32,5 +32,7 @@ export const API_USAGE_MODEL = 'ApiUsage';
 
 /** The model on a given connection (tests and the app each bring their own connection). */
 export function apiUsageModel(connection: Connection): Model<ApiUsageDoc> {
-  return (connection.models[API_USAGE_MODEL] as Model<ApiUsageDoc> | undefined) ?? connection.model<ApiUsageDoc>(API_USAGE_MODEL, apiUsageSchema);
+  return (
+    (connection.models[API_USAGE_MODEL] as Model<ApiUsageDoc> | undefined) ?? connection.model<ApiUsageDoc>(API_USAGE_MODEL, apiUsageSchema)
+  );
 }

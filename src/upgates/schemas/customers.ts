@@ -6,9 +6,14 @@ export const customer = z.looseObject({
   type: z.string().optional(),
   newsletter_yn: ynNullable.optional(),
   newsletter_accept: nullableString.optional(),
-  login: z.looseObject({ email: nullableString.optional(), active_yn: ynNullable.optional(), blocked_yn: ynNullable.optional() }).optional(),
+  login: z
+    .looseObject({ email: nullableString.optional(), active_yn: ynNullable.optional(), blocked_yn: ynNullable.optional() })
+    .optional(),
   // GET returns groups as an object {"<id>": "<name>"}; writes take an array. Accept both on read.
-  groups: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullable().optional(),
+  groups: z
+    .union([z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .nullable()
+    .optional(),
   metas: metas.optional(),
   creation_time: dateLike.optional(),
   last_update_time: dateLike.optional(),
