@@ -29,11 +29,12 @@ export function createGate(ctx: SandboxContext, failed: FailedLogins, faults: Fa
       concurrencyAtStart: 0,
     };
     ctx.calls.push(record);
-    let release: (() => void) | undefined;
+    // Filled once the request holds a concurrency slot; freed when the response ends or the socket closes.
+    const slot: { release?: () => void } = {};
     res.on('close', () => {
       record.endedAt = ctx.clock.now();
       record.status = res.headersSent ? res.statusCode : 0;
-      release?.();
+      slot.release?.();
     });
 
     const auth = authenticate(ctx, failed, req);
@@ -72,7 +73,7 @@ export function createGate(ctx: SandboxContext, failed: FailedLogins, faults: Fa
     shop.maxInFlight = Math.max(shop.maxInFlight, shop.inFlight);
     record.concurrencyAtStart = shop.inFlight;
     let released = false;
-    release = () => {
+    slot.release = () => {
       if (!released) {
         released = true;
         shop.inFlight--;
@@ -112,9 +113,16 @@ export function createGate(ctx: SandboxContext, failed: FailedLogins, faults: Fa
         const body: unknown = req.body;
         if (typeof body !== 'object' || body === null || Array.isArray(body)) return sendError(res, 400, 'JSON body must be an object.');
         for (const [key, value] of Object.entries(body)) {
-          if (Array.isArray(value) && value.length > MAX_ITEMS) return sendError(res, 413, `Too many items in "${key}" (max ${MAX_ITEMS}); nothing was processed.`);
+          if (Array.isArray(value) && value.length > MAX_ITEMS)
+            return sendError(res, 413, `Too many items in "${key}" (max ${MAX_ITEMS}); nothing was processed.`);
           // Products: also max 100 variants per product.
-          if (key === 'products' && Array.isArray(value) && value.some((p) => Array.isArray((p as { variants?: unknown[] })?.variants) && (p as { variants: unknown[] }).variants.length > MAX_ITEMS)) {
+          if (
+            key === 'products' &&
+            Array.isArray(value) &&
+            value.some(
+              (p) => Array.isArray((p as { variants?: unknown[] })?.variants) && (p as { variants: unknown[] }).variants.length > MAX_ITEMS,
+            )
+          ) {
             return sendError(res, 413, `Too many variants in a product (max ${MAX_ITEMS}); nothing was processed.`);
           }
         }

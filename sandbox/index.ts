@@ -7,10 +7,25 @@ import { SandboxClock } from './clock.js';
 import { type SandboxContext, silentLogger } from './context.js';
 import { Faults } from './faults.js';
 import { generateKeys, keysFromPem } from './keys.js';
-import { type InstallOptions, LifecycleDriver, type OpenOptions, type RepeatOptions, type UninstallOptions, type VersionOptions, type CallbackOptions } from './lifecycle-driver.js';
+import {
+  type InstallOptions,
+  LifecycleDriver,
+  type OpenOptions,
+  type RepeatOptions,
+  type UninstallOptions,
+  type VersionOptions,
+} from './lifecycle-driver.js';
 import { buildApp } from './server.js';
 import { ShopState } from './shop.js';
-import type { ApiCallRecord, CallbackResult, CreateShopOptions, DeliveryRecord, FaultConfig, ResolvedOptions, SandboxOptions } from './types.js';
+import type {
+  ApiCallRecord,
+  CallbackResult,
+  CreateShopOptions,
+  DeliveryRecord,
+  FaultConfig,
+  ResolvedOptions,
+  SandboxOptions,
+} from './types.js';
 import { WebhookSender } from './webhook-sender.js';
 
 export type * from './types.js';
@@ -27,7 +42,12 @@ export interface SandboxLifecycle {
   open(token: string, o: OpenOptions): Promise<CallbackResult>;
   uninstall(token: string, o: UninstallOptions): Promise<CallbackResult>;
   versionChange(token: string, o: VersionOptions): Promise<CallbackResult>;
-  repeat(kind: 'install' | 'open' | 'uninstall' | 'version', token: string, o: CallbackOptions & Partial<VersionOptions>, r: RepeatOptions): Promise<CallbackResult[]>;
+  repeat(
+    kind: 'install' | 'open' | 'uninstall' | 'version',
+    token: string,
+    o: InstallOptions & OpenOptions & UninstallOptions & Partial<VersionOptions>,
+    r: RepeatOptions,
+  ): Promise<CallbackResult[]>;
   /** base64 RSA-SHA256 of values.join(';') (include the signature token yourself). */
   sign(values: string[], opts?: { otherKey?: boolean }): string;
 }
@@ -77,7 +97,13 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
     duplicateRate: o.duplicateRate ?? 0,
     shuffle: o.shuffle ?? false,
     webhookIdsAsStrings: o.webhookIdsAsStrings ?? false,
-    lifecyclePaths: { install: '/upgates/install', open: '/upgates/open', uninstall: '/upgates/uninstall', version: '/upgates/version', ...o.lifecyclePaths },
+    lifecyclePaths: {
+      install: '/upgates/install',
+      open: '/upgates/open',
+      uninstall: '/upgates/uninstall',
+      version: '/upgates/version',
+      ...o.lifecyclePaths,
+    },
     lifecycleTimeoutMs: o.lifecycleTimeoutMs ?? 5000,
     monitorDailyLimit: o.monitorDailyLimit ?? 60_000,
     publicKeyPath: o.publicKeyPath ?? '/signature/api.signature.pub.key',
@@ -88,7 +114,6 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const resolved = resolveOptions(options);
   const keys = options.keyPair ? keysFromPem(options.keyPair.privateKeyPem, options.keyPair.publicKeyPem) : generateKeys();
-  let sender: WebhookSender | undefined;
   let webhookId = 1;
   const ctx: SandboxContext = {
     options: resolved,
@@ -99,11 +124,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     credentials: new Map(),
     revoked: new Set(),
     calls: [],
-    onChange: (shop, e) => sender?.enqueue(shop, e),
-    onWebhookGone: (id) => sender?.cancelWebhook(id),
+    // The sender needs the context, so these resolve it lazily.
+    onChange: (shop, e) => sender.enqueue(shop, e),
+    onWebhookGone: (id) => sender.cancelWebhook(id),
     nextWebhookId: () => webhookId++,
   };
-  sender = new WebhookSender(ctx);
+  const sender = new WebhookSender(ctx);
   const faults = new Faults(resolved.hangTimeoutMs);
   const failed = new FailedLogins(ctx);
   const lifecycle = new LifecycleDriver(ctx, keys);
@@ -126,7 +152,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   ctx.url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
   ctx.logger.info({ url: ctx.url }, 'upgates sandbox listening');
-  const activeSender = sender;
 
   return {
     url: ctx.url,
@@ -159,13 +184,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     maxConcurrency: (token) => ctx.shops.get(token)?.maxInFlight ?? 0,
     clearFailedLogins: () => failed.clear(),
     faults: { set: (t, f) => faults.set(t, f), clear: (t) => faults.clear(t) },
-    flushWebhooks: () => activeSender.flush(),
-    waitForDeliveriesIdle: (ms) => activeSender.waitIdle(ms),
+    flushWebhooks: () => sender.flush(),
+    waitForDeliveriesIdle: (ms) => sender.waitIdle(ms),
     get deliveries() {
-      return activeSender.deliveries;
+      return sender.deliveries;
     },
     async stop() {
-      await activeSender.stop();
+      await sender.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

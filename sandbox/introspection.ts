@@ -17,7 +17,20 @@ export interface IntrospectionDeps {
   createShop: (o: CreateShopOptions) => ShopState;
 }
 
-const DATA_KEYS = ['orders', 'products', 'customers', 'categories', 'orderStatuses', 'shipments', 'payments', 'parameters', 'languages', 'owner', 'config', 'emailsSent'] as const;
+const DATA_KEYS = [
+  'orders',
+  'products',
+  'customers',
+  'categories',
+  'orderStatuses',
+  'shipments',
+  'payments',
+  'parameters',
+  'languages',
+  'owner',
+  'config',
+  'emailsSent',
+] as const;
 
 export function introspectionRoutes({ ctx, sender, lifecycle, faults, createShop }: IntrospectionDeps): Router {
   const r = Router();

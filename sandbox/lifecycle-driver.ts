@@ -102,7 +102,8 @@ export class LifecycleDriver {
       if (typeof json !== 'object' || json === null || !('error' in json)) return 'response is not JSON with an "error" field';
       const err = (json as { error: unknown }).error;
       if (![true, false, 1, 0, '1', '0', 'true', 'false'].includes(err as never)) return '"error" is not boolean-ish';
-      if (err === true || err === 1 || err === '1' || err === 'true') return `add-on refused: ${String((json as { message?: unknown }).message ?? '')}`;
+      if (err === true || err === 1 || err === '1' || err === 'true')
+        return `add-on refused: ${String((json as { message?: unknown }).message ?? '')}`;
       return '';
     });
     if (result.ok) {
@@ -119,7 +120,13 @@ export class LifecycleDriver {
   async open(token: string, o: OpenOptions): Promise<CallbackResult> {
     const shop = this.shop(token);
     const time = o.time ?? isoTime(this.ctx.clock.now());
-    const body: Record<string, unknown> = { token, current_admin_language: o.language ?? 'cs', version: o.version ?? shop.version, time, signature_v2: this.signed([token, time], o) };
+    const body: Record<string, unknown> = {
+      token,
+      current_admin_language: o.language ?? 'cs',
+      version: o.version ?? shop.version,
+      time,
+      signature_v2: this.signed([token, time], o),
+    };
     if (o.legacySignature) body.signature = this.sign([token]);
     return this.post('open', o, body, (status, json) => {
       if (status !== 200) return `HTTP ${status}`;
@@ -157,21 +164,37 @@ export class LifecycleDriver {
   /** Duplicate callbacks on demand (Upgates may repeat install/uninstall). */
   async repeat<O extends CallbackOptions>(kind: Kind, token: string, o: O, r: RepeatOptions): Promise<CallbackResult[]> {
     const one = (): Promise<CallbackResult> =>
-      kind === 'install' ? this.install(token, o) : kind === 'open' ? this.open(token, o) : kind === 'uninstall' ? this.uninstall(token, o) : this.versionChange(token, o as unknown as VersionOptions);
+      kind === 'install'
+        ? this.install(token, o)
+        : kind === 'open'
+          ? this.open(token, o)
+          : kind === 'uninstall'
+            ? this.uninstall(token, o)
+            : this.versionChange(token, o as unknown as VersionOptions);
     if (r.concurrent) return Promise.all(Array.from({ length: r.times }, one));
     const out: CallbackResult[] = [];
     for (let k = 0; k < r.times; k++) out.push(await one());
     return out;
   }
 
-  private async post(kind: Kind, o: CallbackOptions, body: Record<string, unknown>, check: (status: number, json: unknown) => string): Promise<CallbackResult> {
+  private async post(
+    kind: Kind,
+    o: CallbackOptions,
+    body: Record<string, unknown>,
+    check: (status: number, json: unknown) => string,
+  ): Promise<CallbackResult> {
     // Paths are appended to the add-on base, keeping any base path prefix.
     const url = new URL(o.addonUrl);
     url.pathname = `${url.pathname.replace(/\/$/, '')}${o.path ?? this.ctx.options.lifecyclePaths[kind]}`;
     const timeoutMs = o.timeoutMs ?? this.ctx.options.lifecycleTimeoutMs;
     const started = performance.now();
     try {
-      const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+      const res = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       const text = await res.body.text();
       const durationMs = Math.round(performance.now() - started);
       let json: unknown = text;
@@ -181,13 +204,19 @@ export class LifecycleDriver {
       } catch {
         parsed = false;
       }
-      const reason = parsed || kind === 'uninstall' ? check(res.statusCode, parsed ? json : null) : res.statusCode !== 200 ? `HTTP ${res.statusCode}` : 'response is not JSON';
+      const reason =
+        parsed || kind === 'uninstall'
+          ? check(res.statusCode, parsed ? json : null)
+          : res.statusCode !== 200
+            ? `HTTP ${res.statusCode}`
+            : 'response is not JSON';
       this.ctx.logger.info({ kind, url: url.toString(), status: res.statusCode, durationMs, reason }, 'lifecycle callback');
       return { status: res.statusCode, body: json, durationMs, ok: reason === '', reason: reason || 'ok', request: body };
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
       const e = err as Error;
-      const reason = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : `network error: ${e.message}`;
+      const reason =
+        e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : `network error: ${e.message}`;
       // Uninstall ignores the outcome, but the result still says what happened.
       return { status: 0, body: null, durationMs, ok: kind === 'uninstall', reason, request: body };
     }

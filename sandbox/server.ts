@@ -1,7 +1,6 @@
 // Assembles the express app: public key, introspection, and the API under `/api/v2` and under moved prefixes
 // `/moved/<token>/api/v2` (a moved shop answers 301 at its old base and works at the new one).
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { SandboxContext } from './context.js';
 import type { FailedLogins } from './auth.js';
 import type { Faults } from './faults.js';
 import { createGate } from './gate.js';
@@ -35,7 +34,16 @@ export function buildApp(deps: ServerDeps): express.Express {
 
   const api = express.Router();
   api.use(createGate(ctx, deps.failed, deps.faults));
-  for (const routes of [shopInfoRoutes, orderRoutes, productRoutes, customerRoutes, catalogRoutes, webhookRoutes, conversionCodeRoutes, voucherRoutes]) {
+  for (const routes of [
+    shopInfoRoutes,
+    orderRoutes,
+    productRoutes,
+    customerRoutes,
+    catalogRoutes,
+    webhookRoutes,
+    conversionCodeRoutes,
+    voucherRoutes,
+  ]) {
     api.use(routes(ctx));
   }
   api.use((_req: Request, res: Response) => sendError(res, 404, 'Unknown endpoint.'));
@@ -49,4 +57,3 @@ export function buildApp(deps: ServerDeps): express.Express {
   });
   return app;
 }
-

@@ -38,7 +38,18 @@ export class ShopState {
   webhookList: WebhookRecord[] = [];
   conversionCodeList: ConversionCodeRecord[] = [];
   voucherList: VoucherRecord[] = [];
-  usage: UsageCounters = { perDay: {}, total: 0, hourWindowStart: 0, hourUsed: 0, dayWindowStart: 0, dayUsed: 0, rejected429: 0, monitorToday: 0, monitorAlert: false, monitorAlertDays: [] };
+  usage: UsageCounters = {
+    perDay: {},
+    total: 0,
+    hourWindowStart: 0,
+    hourUsed: 0,
+    dayWindowStart: 0,
+    dayUsed: 0,
+    rejected429: 0,
+    monitorToday: 0,
+    monitorAlert: false,
+    monitorAlertDays: [],
+  };
   inFlight = 0;
   maxInFlight = 0;
   private readonly mutationRng: Rng;
@@ -255,4 +266,5 @@ export interface ShopDataView {
 }
 
 /** All accesses, e.g. for a shop that grants only reads. */
-export const allAccesses = (methods: Array<'GET' | 'POST' | 'PUT' | 'DELETE'>): Access[] => RESOURCES.flatMap((r) => methods.map((mm) => `${r}:${mm}` as Access));
+export const allAccesses = (methods: Array<'GET' | 'POST' | 'PUT' | 'DELETE'>): Access[] =>
+  RESOURCES.flatMap((r) => methods.map((mm) => `${r}:${mm}` as Access));

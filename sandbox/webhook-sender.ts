@@ -73,10 +73,16 @@ export class WebhookSender {
     const max = this.ctx.options.webhookMaxRecords;
     const items = this.ctx.options.shuffle ? this.rng.shuffle([...q.items]) : q.items;
     // Products.delete: products and their variants both count toward the per-call record limit.
-    const records: Array<{ kind: 'item' | 'variant'; value: Item }> = [...items.map((value) => ({ kind: 'item' as const, value })), ...q.variants.map((value) => ({ kind: 'variant' as const, value }))];
+    const records: Array<{ kind: 'item' | 'variant'; value: Item }> = [
+      ...items.map((value) => ({ kind: 'item' as const, value })),
+      ...q.variants.map((value) => ({ kind: 'variant' as const, value })),
+    ];
     for (let start = 0; start < records.length; start += max) {
       const chunk = records.slice(start, start + max);
-      const body: Record<string, unknown> = { project_name: q.shop.projectName, [listKey]: chunk.filter((r) => r.kind === 'item').map((r) => this.ids(r.value)) };
+      const body: Record<string, unknown> = {
+        project_name: q.shop.projectName,
+        [listKey]: chunk.filter((r) => r.kind === 'item').map((r) => this.ids(r.value)),
+      };
       if (q.webhook.event === 'Products.delete') body.variants = chunk.filter((r) => r.kind === 'variant').map((r) => this.ids(r.value));
       const d = this.newDelivery(q.shop, q.webhook, body, chunk.length, false);
       if (this.ctx.options.shuffle) this.schedule(d, this.rng.int(0, Math.max(1, this.ctx.options.webhookBatchWindowMs)));
@@ -91,8 +97,26 @@ export class WebhookSender {
     return out;
   }
 
-  private newDelivery(shop: ShopState, w: WebhookRecord, body: Record<string, unknown>, records: number, duplicate: boolean): DeliveryRecord {
-    const d: DeliveryRecord = { id: this.nextId++, shopToken: shop.token, webhookId: w.id, event: w.event, url: w.url, body, records, duplicate, state: 'pending', attempts: [], firstAttemptAt: null };
+  private newDelivery(
+    shop: ShopState,
+    w: WebhookRecord,
+    body: Record<string, unknown>,
+    records: number,
+    duplicate: boolean,
+  ): DeliveryRecord {
+    const d: DeliveryRecord = {
+      id: this.nextId++,
+      shopToken: shop.token,
+      webhookId: w.id,
+      event: w.event,
+      url: w.url,
+      body,
+      records,
+      duplicate,
+      state: 'pending',
+      attempts: [],
+      firstAttemptAt: null,
+    };
     this.deliveries.push(d);
     return d;
   }
@@ -139,7 +163,12 @@ export class WebhookSender {
         url.username = '';
         url.password = '';
       }
-      const res = await request(url, { method: 'POST', headers, body: JSON.stringify(d.body), signal: AbortSignal.timeout(o.webhookTimeoutMs) });
+      const res = await request(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(d.body),
+        signal: AbortSignal.timeout(o.webhookTimeoutMs),
+      });
       status = res.statusCode;
       await res.body.text().catch(() => '');
       outcome = status === 200 || status === 204 ? 'ok' : 'bad-status';
@@ -169,7 +198,10 @@ export class WebhookSender {
     const elapsed = this.ctx.clock.now() - (d.firstAttemptAt ?? at);
     if (elapsed + o.webhookRetryIntervalMs * scale > o.webhookGiveUpAfterMs * scale) {
       d.state = 'abandoned';
-      this.ctx.logger.warn({ webhookId: w.id, shop: shop.token, attempts: d.attempts.length }, 'webhook not delivered within the give-up window; deactivating');
+      this.ctx.logger.warn(
+        { webhookId: w.id, shop: shop.token, attempts: d.attempts.length },
+        'webhook not delivered within the give-up window; deactivating',
+      );
       shop.deactivateWebhook(w.id);
       return;
     }
@@ -186,7 +218,10 @@ export class WebhookSender {
   async waitIdle(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.queues.size > 0 || this.running.size > 0 || this.scheduled.size > 0) {
-      if (Date.now() > deadline) throw new Error(`webhook deliveries not idle after ${timeoutMs} ms (queued ${this.queues.size}, running ${this.running.size}, retrying ${this.scheduled.size})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `webhook deliveries not idle after ${timeoutMs} ms (queued ${this.queues.size}, running ${this.running.size}, retrying ${this.scheduled.size})`,
+        );
       if (this.running.size > 0) await Promise.race([Promise.allSettled([...this.running]), sleep(20)]);
       else await sleep(10);
     }

@@ -49,9 +49,29 @@ const PAYMENT_DEFS: Array<[string, string, Record<string, string>, number]> = [
 ];
 
 const PARAMETER_DEFS: Array<[Record<string, string>, Array<Record<string, string>>]> = [
-  [{ cs: 'Barva', sk: 'Farba', en: 'Colour' }, [{ cs: 'Modrá', sk: 'Modrá', en: 'Blue' }, { cs: 'Černá', sk: 'Čierna', en: 'Black' }, { cs: 'Zelená', sk: 'Zelená', en: 'Green' }]],
-  [{ cs: 'Velikost', sk: 'Veľkosť', en: 'Size' }, [{ cs: 'S', sk: 'S', en: 'S' }, { cs: 'M', sk: 'M', en: 'M' }, { cs: 'L', sk: 'L', en: 'L' }]],
-  [{ cs: 'Materiál', sk: 'Materiál', en: 'Material' }, [{ cs: 'Bavlna', sk: 'Bavlna', en: 'Cotton' }, { cs: 'Vlna', sk: 'Vlna', en: 'Wool' }]],
+  [
+    { cs: 'Barva', sk: 'Farba', en: 'Colour' },
+    [
+      { cs: 'Modrá', sk: 'Modrá', en: 'Blue' },
+      { cs: 'Černá', sk: 'Čierna', en: 'Black' },
+      { cs: 'Zelená', sk: 'Zelená', en: 'Green' },
+    ],
+  ],
+  [
+    { cs: 'Velikost', sk: 'Veľkosť', en: 'Size' },
+    [
+      { cs: 'S', sk: 'S', en: 'S' },
+      { cs: 'M', sk: 'M', en: 'M' },
+      { cs: 'L', sk: 'L', en: 'L' },
+    ],
+  ],
+  [
+    { cs: 'Materiál', sk: 'Materiál', en: 'Material' },
+    [
+      { cs: 'Bavlna', sk: 'Bavlna', en: 'Cotton' },
+      { cs: 'Vlna', sk: 'Vlna', en: 'Wool' },
+    ],
+  ],
 ];
 
 export const nameIn = (names: Record<string, string>, lang: string): string => names[lang] ?? names.en ?? Object.values(names)[0] ?? '';
@@ -97,7 +117,14 @@ export function buildCatalog(rng: Rng, projectName: string, languages: string[],
     image_url: null,
     type,
     active_yn: true,
-    descriptions: languages.map((lang) => ({ language_id: lang, name: nameIn(names, lang), description: null, price, price_type: 'fixed', free_from: null })),
+    descriptions: languages.map((lang) => ({
+      language_id: lang,
+      name: nameIn(names, lang),
+      description: null,
+      price,
+      price_type: 'fixed',
+      free_from: null,
+    })),
     metas: [],
   }));
   let valueId = 1;
@@ -139,7 +166,11 @@ export function buildCatalog(rng: Rng, projectName: string, languages: string[],
     swift: null,
   };
   owner.vat_number = `${place.country.toUpperCase()}${owner.company_number}`;
-  const config = { config: { prices_with_vat_yn: true, vat_payer_yn: true, oss_yn: false, limit_orders: '0' }, languages: {}, pricelists: {} };
+  const config = {
+    config: { prices_with_vat_yn: true, vat_payer_yn: true, oss_yn: false, limit_orders: '0' },
+    languages: {},
+    pricelists: {},
+  };
   return { languages: langs, orderStatuses, shipments, payments, parameters, owner, config };
 }
 

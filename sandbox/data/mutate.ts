@@ -55,10 +55,12 @@ export function updateOrder(ctx: MutationContext, num: string, patch: Json, obje
   }
   if ('tracking_code' in patch) p.tracking_code = patch.tracking_code === null ? null : String(patch.tracking_code);
   if ('internal_note' in patch) p.internal_note = patch.internal_note === null ? null : String(patch.internal_note);
-  if ('external_order_number' in patch) p.external_order_number = patch.external_order_number === null ? null : String(patch.external_order_number);
+  if ('external_order_number' in patch)
+    p.external_order_number = patch.external_order_number === null ? null : String(patch.external_order_number);
   if ('variable_symbol' in patch) {
     const vs = String(patch.variable_symbol);
-    if (!/^\d{0,10}$/.test(vs)) messages.push(msg(objectPath, 'variable_symbol', 'Variable symbol must have at most 10 digits.', 'warning'));
+    if (!/^\d{0,10}$/.test(vs))
+      messages.push(msg(objectPath, 'variable_symbol', 'Variable symbol must have at most 10 digits.', 'warning'));
     else p.variable_symbol = vs;
   }
   for (const key of ['resolved_yn', 'statistics_yn'] as const) {
@@ -78,7 +80,9 @@ export function updateOrder(ctx: MutationContext, num: string, patch: Json, obje
   }
   if (Array.isArray(patch.metas)) {
     const metas = new Map((p.metas ?? []).map((m) => [String(m.key), m]));
-    for (const m of patch.metas) if (isObject(m) && typeof m.key === 'string') metas.set(m.key, { key: m.key, type: 'input', value: m.value ?? null, ...(m.values ? { values: m.values } : {}) });
+    for (const m of patch.metas)
+      if (isObject(m) && typeof m.key === 'string')
+        metas.set(m.key, { key: m.key, type: 'input', value: m.value ?? null, ...(m.values ? { values: m.values } : {}) });
     p.metas = [...metas.values()];
   }
   o.updated = ctx.clock.stamp();
@@ -161,7 +165,19 @@ function applyStock(current: number | null, item: Json, objectPath: string, mess
   return stock;
 }
 
-const PRODUCT_SCALARS = ['code_supplier', 'active_yn', 'archived_yn', 'replacement_product_code', 'ean', 'stock_position', 'weight', 'can_add_to_basket_yn', 'adult_yn', 'manufacturer', 'metas'];
+const PRODUCT_SCALARS = [
+  'code_supplier',
+  'active_yn',
+  'archived_yn',
+  'replacement_product_code',
+  'ean',
+  'stock_position',
+  'weight',
+  'can_add_to_basket_yn',
+  'adult_yn',
+  'manufacturer',
+  'metas',
+];
 
 export interface ProductWriteResult extends WriteResult {
   product?: ProductRec;
@@ -279,7 +295,20 @@ const NEWSLETTER_VALUES = ['notset', 'no', 'yes', 'excluded'];
 
 function applyCustomer(c: CustomerRec, item: Json, objectPath: string, messages: ApiMessage[]): void {
   const patch = (c.patch ??= {});
-  for (const key of ['type', 'degree', 'firstname', 'surname', 'nickname', 'pricelist', 'base_turnover', 'note', 'company', 'communication', 'addresses', 'metas']) {
+  for (const key of [
+    'type',
+    'degree',
+    'firstname',
+    'surname',
+    'nickname',
+    'pricelist',
+    'base_turnover',
+    'note',
+    'company',
+    'communication',
+    'addresses',
+    'metas',
+  ]) {
     if (key in item) patch[key] = item[key];
   }
   if (typeof item.language === 'string') c.lang = item.language;
@@ -297,7 +326,8 @@ function applyCustomer(c: CustomerRec, item: Json, objectPath: string, messages:
   // Written as an array of {id}; read back as an object {id: name}.
   if (Array.isArray(item.groups)) {
     const groups: Record<string, string> = {};
-    for (const g of item.groups) if (isObject(g) && g.id !== undefined) groups[String(g.id)] = GROUP_NAMES[String(g.id)] ?? `Skupina ${String(g.id)}`;
+    for (const g of item.groups)
+      if (isObject(g) && g.id !== undefined) groups[String(g.id)] = GROUP_NAMES[String(g.id)] ?? `Skupina ${String(g.id)}`;
     c.groups = groups;
   }
 }
@@ -326,7 +356,8 @@ export function createCustomer(ctx: MutationContext, item?: Json, objectPath = '
     const email = loginEmail(item);
     const missing = !email ? 'login.email' : typeof item.type !== 'string' ? 'type' : typeof item.language !== 'string' ? 'language' : null;
     if (missing) return { ok: false, messages: [msg(objectPath, missing, `${missing} is required.`)] };
-    if (findCustomer(d, email!)) return { ok: false, messages: [msg(`${objectPath}.login`, 'email', 'Customer with this e-mail already exists.')] };
+    if (findCustomer(d, email!))
+      return { ok: false, messages: [msg(`${objectPath}.login`, 'email', 'Customer with this e-mail already exists.')] };
   }
   const id = d.next.customer++;
   const c = makeCustomer(d.seed, id, d.languages[0] ?? 'cs', ctx.clock.stamp(), ctx.rng);
@@ -355,7 +386,8 @@ export function deleteCustomer(ctx: MutationContext, c: CustomerRec): void {
 export function updateCategory(ctx: MutationContext, c: CategoryRec, item: Json): void {
   if (toInt(item.position) !== undefined) c.position = toInt(item.position)!;
   if (Array.isArray(item.descriptions)) {
-    for (const desc of item.descriptions) if (isObject(desc) && typeof desc.language === 'string' && typeof desc.name === 'string') c.names[desc.language] = desc.name;
+    for (const desc of item.descriptions)
+      if (isObject(desc) && typeof desc.language === 'string' && typeof desc.name === 'string') c.names[desc.language] = desc.name;
   }
   if ('active_yn' in item) (c.patch ??= {}).active_yn = toBool(item.active_yn);
   c.updated = ctx.clock.stamp();
@@ -368,7 +400,16 @@ export function createCategory(ctx: MutationContext): CategoryRec {
   const at = ctx.clock.stamp();
   const names: Record<string, string> = {};
   for (const lang of d.languages) names[lang] = `${nameIn({ cs: 'Kategorie', sk: 'Kategória', en: 'Category' }, lang)} ${id}`;
-  const c: CategoryRec = { id, code: `K${String(id - 100).padStart(5, '0')}`, parentId: null, position: d.categories.length + 1, names, created: at, updated: at, deleted: 0 };
+  const c: CategoryRec = {
+    id,
+    code: `K${String(id - 100).padStart(5, '0')}`,
+    parentId: null,
+    position: d.categories.length + 1,
+    names,
+    created: at,
+    updated: at,
+    deleted: 0,
+  };
   d.categories.push(c);
   ctx.emit(categoryEvent(c, 'create'));
   return c;
@@ -380,7 +421,8 @@ export function deleteCategory(ctx: MutationContext, c: CategoryRec): void {
   const doomed = [c];
   for (let k = 0; k < doomed.length; k++) {
     const parent = doomed[k]!;
-    for (const child of ctx.data.categories) if (child.parentId === parent.id && !child.deleted && !doomed.includes(child)) doomed.push(child);
+    for (const child of ctx.data.categories)
+      if (child.parentId === parent.id && !child.deleted && !doomed.includes(child)) doomed.push(child);
   }
   for (const x of doomed) {
     x.deleted = at;
@@ -419,7 +461,11 @@ export function mutate(ctx: MutationContext, spec: MutationSpec): MutationResult
   for (let k = 0; k < plan('orders', 'update'); k++) {
     const o = pickAlive(r, d.orders, orderTaken);
     if (!o) break;
-    const change: Json = r.chance(0.5) ? { status_id: r.pick(d.catalog.orderStatuses.filter((s) => s.id !== o.statusId)).id } : r.chance(0.5) ? { tracking_code: `Z${r.int(100_000_000, 999_999_999)}` } : { internal_note: `note ${r.int(1, 9999)}` };
+    const change: Json = r.chance(0.5)
+      ? { status_id: r.pick(d.catalog.orderStatuses.filter((s) => s.id !== o.statusId)).id }
+      : r.chance(0.5)
+        ? { tracking_code: `Z${r.int(100_000_000, 999_999_999)}` }
+        : { internal_note: `note ${r.int(1, 9999)}` };
     updateOrder(ctx, o.num, change, 'orders[0]', false);
     out.orders.updated.push(o.num);
   }

@@ -58,7 +58,19 @@ export function renderOrderStatus(s: OrderStatus, languages: string[]): Json {
   };
 }
 
-function customerPerson(d: ShopData, id: number): { firstname: string; surname: string; phone: string; street: string; city: string; zip: string; country: string; company: string | null } {
+function customerPerson(
+  d: ShopData,
+  id: number,
+): {
+  firstname: string;
+  surname: string;
+  phone: string;
+  street: string;
+  city: string;
+  zip: string;
+  country: string;
+  company: string | null;
+} {
   const r = rngFor(d.seed, 'c', id);
   const firstname = r.pick(FIRST_NAMES);
   const surname = r.pick(SURNAMES);
@@ -78,7 +90,12 @@ function customerPerson(d: ShopData, id: number): { firstname: string; surname: 
 export function renderCustomer(d: ShopData, c: CustomerRec): Json {
   const p = customerPerson(d, c.i);
   const patch = c.patch ?? {};
-  const company = (patch.company as Json | undefined) ?? { name: p.company, company_number: p.company ? '55555555' : null, vat_number: p.company ? 'CZ55555555' : null, vat_payer_yn: !!p.company };
+  const company = (patch.company as Json | undefined) ?? {
+    name: p.company,
+    company_number: p.company ? '55555555' : null,
+    vat_number: p.company ? 'CZ55555555' : null,
+    vat_payer_yn: !!p.company,
+  };
   return {
     customer_id: c.id,
     type: patch.type ?? (p.company ? 'company' : 'customer'),
@@ -128,7 +145,14 @@ export function renderCategory(d: ShopData, c: CategoryRec): Json {
     exclude_from_search_yn: false,
     descriptions: d.languages.map((lang) => {
       const name = nameIn(c.names, lang);
-      return { language: lang, name, name_h1: name, description_text: '', url: `${domain(d, lang)}/${asciiSlug(name)}-${c.id}`, link_url: null };
+      return {
+        language: lang,
+        name,
+        name_h1: name,
+        description_text: '',
+        url: `${domain(d, lang)}/${asciiSlug(name)}-${c.id}`,
+        link_url: null,
+      };
     }),
     images: [],
     metas: [],
@@ -190,11 +214,26 @@ export function renderProduct(d: ShopData, p: ProductRec, opts: { simple?: boole
     availability_type: availabilityType,
     weight: patch.weight ?? base.weight,
     shipment_group: null,
-    images: [{ file_id: p.id, url: `https://${asciiSlug(d.projectName)}.cdn-upgates.example/i/${p.code}.jpg`, main_yn: true, list_yn: true, position: 1, titles: [] }],
+    images: [
+      {
+        file_id: p.id,
+        url: `https://${asciiSlug(d.projectName)}.cdn-upgates.example/i/${p.code}.jpg`,
+        main_yn: true,
+        list_yn: true,
+        position: 1,
+        titles: [],
+      },
+    ],
     stocks: [],
     categories: base.categoryIds.map((id, k) => {
       const cat = d.categories.find((c) => c.id === id);
-      return { category_id: id, code: cat?.code ?? null, main_yn: k === 0, position: 1, name: cat ? nameIn(cat.names, langs[0] ?? 'cs') : null };
+      return {
+        category_id: id,
+        code: cat?.code ?? null,
+        main_yn: k === 0,
+        position: 1,
+        name: cat ? nameIn(cat.names, langs[0] ?? 'cs') : null,
+      };
     }),
     groups: [],
   });
@@ -204,7 +243,17 @@ export function renderProduct(d: ShopData, p: ProductRec, opts: { simple?: boole
       return {
         language: lang,
         currency: CURRENCY[lang] ?? 'EUR',
-        pricelists: [{ name: 'Výchozí', price_original: price, product_discount: null, product_discount_real: 0, price_sale: null, price_with_vat: price, price_without_vat: round2(price / 1.21) }],
+        pricelists: [
+          {
+            name: 'Výchozí',
+            price_original: price,
+            product_discount: null,
+            product_discount_real: 0,
+            price_sale: null,
+            price_with_vat: price,
+            price_without_vat: round2(price / 1.21),
+          },
+        ],
         price_purchase: null,
         price_common: 0,
         vat: 21,
@@ -241,7 +290,10 @@ export function renderProduct(d: ShopData, p: ProductRec, opts: { simple?: boole
     // Quirk observed in real responses: `values` is an object keyed by language, not an array.
     const values: Record<string, { language: string; value: string }> = {};
     for (const lang of langs) values[lang] = { language: lang, value: lang === langs[0] ? '' : `/${lang}/` };
-    out.metas = (patch.metas as unknown[] | undefined) ?? [{ key: 'col', type: 'input', value: '' }, { key: 'redirect_301', type: 'textarea', values }];
+    out.metas = (patch.metas as unknown[] | undefined) ?? [
+      { key: 'col', type: 'input', value: '' },
+      { key: 'redirect_301', type: 'textarea', values },
+    ];
   }
   out.creation_time = isoTime(p.created);
   out.last_update_time = isoTime(p.updated);
@@ -349,8 +401,10 @@ export function renderOrder(d: ShopData, o: OrderRec): Json {
       });
     }
   }
-  const shipmentDesc = (shipmentDef.descriptions as Json[]).find((x) => x.language_id === lang) ?? (shipmentDef.descriptions as Json[])[0] ?? {};
-  const paymentDesc = (paymentDef.descriptions as Json[]).find((x) => x.language_id === lang) ?? (paymentDef.descriptions as Json[])[0] ?? {};
+  const shipmentDesc =
+    (shipmentDef.descriptions as Json[]).find((x) => x.language_id === lang) ?? (shipmentDef.descriptions as Json[])[0] ?? {};
+  const paymentDesc =
+    (paymentDef.descriptions as Json[]).find((x) => x.language_id === lang) ?? (paymentDef.descriptions as Json[])[0] ?? {};
   const shipPrice = inCurrency(Number(shipmentDesc.price ?? 0), lang);
   const payPrice = inCurrency(Number(paymentDesc.price ?? 0), lang);
   const itemsTotal = products.reduce((s, p) => s + Number(p.price ?? 0), 0);
@@ -373,7 +427,7 @@ export function renderOrder(d: ShopData, o: OrderRec): Json {
     tracking_code: trackingCode,
     tracking_url: trackingCode && shipmentDef.tracking_url ? `${String(shipmentDef.tracking_url)}${trackingCode}` : null,
     statistics_yn: patch.statistics_yn ?? true,
-    resolved_yn: patch.resolved_yn ?? (status?.mark_resolved_yn ?? false),
+    resolved_yn: patch.resolved_yn ?? status?.mark_resolved_yn ?? false,
     oss_yn: false,
     internal_note: patch.internal_note ?? null,
     last_update_time: isoTime(o.updated),
@@ -420,4 +474,3 @@ export function renderOrder(d: ShopData, o: OrderRec): Json {
     metas: patch.metas ?? [],
   };
 }
-

@@ -1,6 +1,40 @@
 // Small vocabularies for plausible Czech/Slovak/English shop data.
-export const FIRST_NAMES = ['Jan', 'Petr', 'Eva', 'Jana', 'Tomáš', 'Lucie', 'Martin', 'Kateřina', 'Jiří', 'Tereza', 'Pavel', 'Zuzana', 'Marek', 'Ľubica', 'Šimon', 'Anna'];
-export const SURNAMES = ['Novák', 'Svoboda', 'Dvořák', 'Černý', 'Procházka', 'Kučera', 'Veselý', 'Horák', 'Němec', 'Marek', 'Pokorný', 'Král', 'Růžička', 'Beneš', 'Fiala', 'Sedláček'];
+export const FIRST_NAMES = [
+  'Jan',
+  'Petr',
+  'Eva',
+  'Jana',
+  'Tomáš',
+  'Lucie',
+  'Martin',
+  'Kateřina',
+  'Jiří',
+  'Tereza',
+  'Pavel',
+  'Zuzana',
+  'Marek',
+  'Ľubica',
+  'Šimon',
+  'Anna',
+];
+export const SURNAMES = [
+  'Novák',
+  'Svoboda',
+  'Dvořák',
+  'Černý',
+  'Procházka',
+  'Kučera',
+  'Veselý',
+  'Horák',
+  'Němec',
+  'Marek',
+  'Pokorný',
+  'Král',
+  'Růžička',
+  'Beneš',
+  'Fiala',
+  'Sedláček',
+];
 export const CITIES = [
   { city: 'Praha', zip: '11000', country: 'cz' },
   { city: 'Brno', zip: '60200', country: 'cz' },
@@ -16,9 +50,21 @@ export const COMPANIES = ['Tintítko a.s.', 'Pivovar Novák s.r.o.', 'Alfa Obcho
 
 /** Product title parts per language; other languages fall back to English. */
 export const PRODUCT_WORDS: Record<string, { adj: string[]; noun: string[]; unit: string }> = {
-  cs: { adj: ['Modrý', 'Velký', 'Lehký', 'Klasický', 'Prémiový', 'Malý', 'Tmavý'], noun: ['batoh', 'hrnek', 'svetr', 'ležák', 'stan', 'nůž', 'šátek'], unit: 'ks' },
-  sk: { adj: ['Modrý', 'Veľký', 'Ľahký', 'Klasický', 'Prémiový', 'Malý', 'Tmavý'], noun: ['batoh', 'hrnček', 'sveter', 'ležiak', 'stan', 'nôž', 'šatka'], unit: 'ks' },
-  en: { adj: ['Blue', 'Big', 'Light', 'Classic', 'Premium', 'Small', 'Dark'], noun: ['backpack', 'mug', 'sweater', 'lager', 'tent', 'knife', 'scarf'], unit: 'pcs' },
+  cs: {
+    adj: ['Modrý', 'Velký', 'Lehký', 'Klasický', 'Prémiový', 'Malý', 'Tmavý'],
+    noun: ['batoh', 'hrnek', 'svetr', 'ležák', 'stan', 'nůž', 'šátek'],
+    unit: 'ks',
+  },
+  sk: {
+    adj: ['Modrý', 'Veľký', 'Ľahký', 'Klasický', 'Prémiový', 'Malý', 'Tmavý'],
+    noun: ['batoh', 'hrnček', 'sveter', 'ležiak', 'stan', 'nôž', 'šatka'],
+    unit: 'ks',
+  },
+  en: {
+    adj: ['Blue', 'Big', 'Light', 'Classic', 'Premium', 'Small', 'Dark'],
+    noun: ['backpack', 'mug', 'sweater', 'lager', 'tent', 'knife', 'scarf'],
+    unit: 'pcs',
+  },
 };
 export const VARIANT_SUFFIXES = ['S', 'M', 'L', 'XL'];
 
@@ -37,4 +83,9 @@ export function word(dict: Record<string, string[]>, lang: string, i: number): s
 }
 
 export const asciiSlug = (s: string): string =>
-  s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  s
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');

@@ -14,13 +14,14 @@ type Json = Record<string, unknown>;
 export function catalogRoutes(ctx: SandboxContext): Router {
   const r = Router();
 
-  const listOf = (key: string, size: number | undefined, pick: (req: Request, res: Response) => Json[] | string) => (req: Request, res: Response) => {
-    const items = pick(req, res);
-    if (typeof items === 'string') return sendError(res, 400, items);
-    if (size === undefined) return void res.json({ [key]: items });
-    const page = paginate(ctx, items, pageParam(req), size);
-    res.json({ ...page.envelope, [key]: page.items });
-  };
+  const listOf =
+    (key: string, size: number | undefined, pick: (req: Request, res: Response) => Json[] | string) => (req: Request, res: Response) => {
+      const items = pick(req, res);
+      if (typeof items === 'string') return sendError(res, 400, items);
+      if (size === undefined) return void res.json({ [key]: items });
+      const page = paginate(ctx, items, pageParam(req), size);
+      res.json({ ...page.envelope, [key]: page.items });
+    };
   const byIdOr404 = (key: string, pick: (res: Response) => Json[], idKey: string) => (req: Request, res: Response) => {
     const hit = pick(res).find((x) => String(x[idKey]) === String(req.params.id));
     if (!hit) return sendError(res, 404, 'Not found.');
@@ -32,15 +33,24 @@ export function catalogRoutes(ctx: SandboxContext): Router {
     return d.catalog.orderStatuses.map((s) => renderOrderStatus(s, d.languages));
   };
   r.route('/order-statuses')
-    .get(listOf('order_statuses', undefined, (req, res) => statuses(res).filter((s) => q(req, 'type') === undefined || s.type === q(req, 'type'))))
+    .get(
+      listOf('order_statuses', undefined, (req, res) =>
+        statuses(res).filter((s) => q(req, 'type') === undefined || s.type === q(req, 'type')),
+      ),
+    )
     .all(notAllowed);
-  r.route('/order-statuses/:id').get(byIdOr404('order_statuses', statuses, 'id')).all(notAllowed);
+  r.route('/order-statuses/:id')
+    .get(byIdOr404('order_statuses', statuses, 'id'))
+    .all(notAllowed);
 
   const withIds = (items: Json[], req: Request, idKey: string): Json[] => {
     const ids = idList(req.query.ids);
     const codes = idList(req.query.codes ?? req.query.code);
     const type = q(req, 'type');
-    return items.filter((x) => (!ids || ids.includes(String(x[idKey]))) && (!codes || codes.includes(String(x.code))) && (type === undefined || x.type === type));
+    return items.filter(
+      (x) =>
+        (!ids || ids.includes(String(x[idKey]))) && (!codes || codes.includes(String(x.code))) && (type === undefined || x.type === type),
+    );
   };
   for (const [path, key, resource] of [
     ['/shipments', 'shipments', 'shipments'],
@@ -51,7 +61,9 @@ export function catalogRoutes(ctx: SandboxContext): Router {
     r.route(path)
       .get(listOf(key, RESOURCE_INFO[resource].pageSize, (req, res) => withIds(all(res), req, 'id')))
       .all(notAllowed);
-    r.route(`${path}/:id`).get(byIdOr404(key, all, 'id')).all(notAllowed);
+    r.route(`${path}/:id`)
+      .get(byIdOr404(key, all, 'id'))
+      .all(notAllowed);
   }
 
   const categories = (req: Request, res: Response): Json[] | string => {
@@ -76,6 +88,8 @@ export function catalogRoutes(ctx: SandboxContext): Router {
     alive.sort((a, b) => (a.parentId === null ? 0 : 1) - (b.parentId === null ? 0 : 1) || a.position - b.position || a.id - b.id);
     return alive.map((c) => renderCategory(d, c));
   };
-  r.route('/categories').get(listOf('categories', RESOURCE_INFO.categories.pageSize, categories)).all(notAllowed);
+  r.route('/categories')
+    .get(listOf('categories', RESOURCE_INFO.categories.pageSize, categories))
+    .all(notAllowed);
   return r;
 }

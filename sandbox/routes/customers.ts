@@ -16,7 +16,11 @@ function filterCustomers(d: ShopData, req: Request): CustomerRec[] | string {
   const ids = idList(req.query.ids ?? req.query.customer_id)?.map(Number);
   const createdFrom = parseFrom(q(req, 'creation_time_from'));
   const updatedFrom = parseFrom(q(req, 'last_update_time_from'));
-  if ((q(req, 'creation_time_from') !== undefined && createdFrom === null) || (q(req, 'last_update_time_from') !== undefined && updatedFrom === null)) return 'Invalid date.';
+  if (
+    (q(req, 'creation_time_from') !== undefined && createdFrom === null) ||
+    (q(req, 'last_update_time_from') !== undefined && updatedFrom === null)
+  )
+    return 'Invalid date.';
   const email = q(req, 'email')?.toLowerCase();
   const code = q(req, 'code');
   const newsletter = q(req, 'newsletter_accept');
@@ -68,7 +72,12 @@ export function customerRoutes(ctx: SandboxContext): Router {
         const path = `customers[${k}]`;
         if (!isObject(item)) return { email: null, inserted_yn: false, messages: [msg(path, null, 'Invalid item.')] };
         const result = m.createCustomer(shop.mutationContext, item, path);
-        return { email: m.loginEmail(item) ?? null, customer_id: result.customer?.id ?? null, inserted_yn: result.ok, messages: result.messages };
+        return {
+          email: m.loginEmail(item) ?? null,
+          customer_id: result.customer?.id ?? null,
+          inserted_yn: result.ok,
+          messages: result.messages,
+        };
       });
       res.json({ customers: out });
     })
@@ -82,7 +91,13 @@ export function customerRoutes(ctx: SandboxContext): Router {
         ? ids.map((id) => ({ key: { customer_id: Number(id) }, c: d.customerById.get(Number(id)) }))
         : [{ key: { email }, c: m.findCustomer(d, email!) }];
       const out = targets.map(({ key, c }, k) => {
-        if (!c || c.deleted) return { customer_id: key.customer_id ?? null, email: key.email ?? null, deleted_yn: false, messages: [msg(`ids[${k}]`, null, 'Customer not found.')] };
+        if (!c || c.deleted)
+          return {
+            customer_id: key.customer_id ?? null,
+            email: key.email ?? null,
+            deleted_yn: false,
+            messages: [msg(`ids[${k}]`, null, 'Customer not found.')],
+          };
         m.deleteCustomer(shop.mutationContext, c);
         return { customer_id: c.id, email: c.email, deleted_yn: true, messages: [] };
       });

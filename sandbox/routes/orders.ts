@@ -18,7 +18,11 @@ function filterOrders(d: ShopData, req: Request): OrderRec[] | string {
   const createdFrom = parseFrom(q(req, 'creation_time_from'));
   const createdTo = parseTo(q(req, 'creation_time_to'));
   const updatedFrom = parseFrom(q(req, 'last_update_time_from'));
-  for (const [name, v] of [['creation_time_from', createdFrom], ['creation_time_to', createdTo], ['last_update_time_from', updatedFrom]] as const) {
+  for (const [name, v] of [
+    ['creation_time_from', createdFrom],
+    ['creation_time_to', createdTo],
+    ['last_update_time_from', updatedFrom],
+  ] as const) {
     if (q(req, name) !== undefined && v === null) return `Invalid date in ${name}.`;
   }
   const statusIds = idList(req.query.status_ids ?? req.query.status_id)?.map(Number);
@@ -42,7 +46,9 @@ function filterOrders(d: ShopData, req: Request): OrderRec[] | string {
     }
     if (email) {
       const c = o.cust ? d.customerById.get(o.cust) : undefined;
-      const orderEmail = o.custom ? String((o.custom.customer as Json | undefined)?.email ?? '') : (c?.email ?? `guest.${o.num}@example.com`);
+      const orderEmail = o.custom
+        ? String((o.custom.customer as Json | undefined)?.email ?? '')
+        : (c?.email ?? `guest.${o.num}@example.com`);
       if (orderEmail.toLowerCase() !== email) return false;
     }
     return true;
@@ -74,10 +80,21 @@ export function orderRoutes(ctx: SandboxContext): Router {
       const sendEmails = toBool(body.send_emails_yn) ?? true;
       const out = items.map((item, k) => {
         const path = `orders[${k}]`;
-        if (!isObject(item) || item.order_number === undefined) return { order_number: null, order_url: null, updated_yn: false, messages: [msg(path, 'order_number', 'order_number is required.')] };
+        if (!isObject(item) || item.order_number === undefined)
+          return {
+            order_number: null,
+            order_url: null,
+            updated_yn: false,
+            messages: [msg(path, 'order_number', 'order_number is required.')],
+          };
         const num = String(item.order_number);
         const result = m.updateOrder(shop.mutationContext, num, item, path, sendEmails);
-        return { order_number: num, order_url: result.ok ? `${shop.apiUrl}/orders/${num}` : null, updated_yn: result.ok, messages: result.messages };
+        return {
+          order_number: num,
+          order_url: result.ok ? `${shop.apiUrl}/orders/${num}` : null,
+          updated_yn: result.ok,
+          messages: result.messages,
+        };
       });
       res.json({ orders: out });
     })
@@ -88,18 +105,34 @@ export function orderRoutes(ctx: SandboxContext): Router {
       const out = items.map((item, k) => {
         const path = `orders[${k}]`;
         const problems: ApiMessage[] = [];
-        if (!isObject(item)) return { external_order_number: null, order_number: null, order_url: null, created_yn: false, messages: [msg(path, null, 'Order must be an object.')] };
+        if (!isObject(item))
+          return {
+            external_order_number: null,
+            order_number: null,
+            order_url: null,
+            created_yn: false,
+            messages: [msg(path, null, 'Order must be an object.')],
+          };
         if (typeof item.language_id !== 'string') problems.push(msg(path, 'language_id', 'language_id is required.'));
-        if (!isObject(item.customer) || typeof item.customer.email !== 'string') problems.push(msg(`${path}.customer`, 'email', 'customer.email is required.'));
+        if (!isObject(item.customer) || typeof item.customer.email !== 'string')
+          problems.push(msg(`${path}.customer`, 'email', 'customer.email is required.'));
         if (!Array.isArray(item.products) || item.products.length === 0) problems.push(msg(path, 'products', 'products are required.'));
         else
           item.products.forEach((p, j) => {
-            if (!isObject(p) || p.title === undefined || p.price_per_unit === undefined || p.vat === undefined) problems.push(msg(`${path}.products[${j}]`, null, 'title, price_per_unit and vat are required.'));
+            if (!isObject(p) || p.title === undefined || p.price_per_unit === undefined || p.vat === undefined)
+              problems.push(msg(`${path}.products[${j}]`, null, 'title, price_per_unit and vat are required.'));
           });
         const ext = typeof item.external_order_number === 'string' ? item.external_order_number : null;
-        if (problems.length > 0) return { external_order_number: ext, order_number: null, order_url: null, created_yn: false, messages: problems };
+        if (problems.length > 0)
+          return { external_order_number: ext, order_number: null, order_url: null, created_yn: false, messages: problems };
         const o = m.createOrder(shop.mutationContext, item);
-        return { external_order_number: ext, order_number: o.num, order_url: `${shop.apiUrl}/orders/${o.num}`, created_yn: true, messages: [] };
+        return {
+          external_order_number: ext,
+          order_number: o.num,
+          order_url: `${shop.apiUrl}/orders/${o.num}`,
+          created_yn: true,
+          messages: [],
+        };
       });
       res.json({ orders: out });
     })
@@ -131,4 +164,3 @@ function deleteMany(ctx: m.MutationContext, numbers: string[]): Json[] {
     return { order_number: num, deleted_yn: ok, messages: ok ? [] : [msg(`order_numbers[${k}]`, 'order_number', 'Order not found.')] };
   });
 }
-

@@ -54,7 +54,13 @@ export function productRoutes(ctx: SandboxContext): Router {
     const d = shopOf(res).store;
     const p = m.findProduct(d, String(req.params.code));
     if (!p) return sendError(res, 404, 'Product not found.');
-    res.json({ current_page: 1, current_page_items: 1, number_of_pages: 1, number_of_items: 1, products: [renderProduct(d, p, { simple })] });
+    res.json({
+      current_page: 1,
+      current_page_items: 1,
+      number_of_pages: 1,
+      number_of_items: 1,
+      products: [renderProduct(d, p, { simple })],
+    });
   };
 
   r.route('/products')
@@ -66,7 +72,15 @@ export function productRoutes(ctx: SandboxContext): Router {
       if (products.length === 0 && topVariants.length === 0) return sendError(res, 400, 'Missing "products" or "variants" array.');
       const out = products.map((item, k) => {
         const path = `products[${k}]`;
-        if (!isObject(item) || item.code === undefined) return { product_id: null, code: null, product_url: null, updated_yn: false, messages: [msg(path, 'code', 'code is required.')], variants: [] };
+        if (!isObject(item) || item.code === undefined)
+          return {
+            product_id: null,
+            code: null,
+            product_url: null,
+            updated_yn: false,
+            messages: [msg(path, 'code', 'code is required.')],
+            variants: [],
+          };
         const res1 = m.updateProduct(shop.mutationContext, item, path);
         return {
           product_id: res1.product?.id ?? null,
@@ -79,7 +93,12 @@ export function productRoutes(ctx: SandboxContext): Router {
       });
       const body: Json = { products: out };
       // Inferred: results of top-level variant updates come back in a `variants` list.
-      if (topVariants.length > 0) body.variants = topVariants.map((v, k) => (isObject(v) ? m.updateVariant(shop.mutationContext, v, `variants[${k}]`) : { variant_id: null, code: null, updated_yn: false, messages: [msg(`variants[${k}]`, null, 'Invalid item.')] }));
+      if (topVariants.length > 0)
+        body.variants = topVariants.map((v, k) =>
+          isObject(v)
+            ? m.updateVariant(shop.mutationContext, v, `variants[${k}]`)
+            : { variant_id: null, code: null, updated_yn: false, messages: [msg(`variants[${k}]`, null, 'Invalid item.')] },
+        );
       res.json(body);
     })
     .post((req, res) => {
@@ -88,10 +107,24 @@ export function productRoutes(ctx: SandboxContext): Router {
       if (!products) return sendError(res, 400, 'Missing "products" array.');
       const out = products.map((item, k) => {
         const path = `products[${k}]`;
-        if (!isObject(item) || !Array.isArray(item.descriptions) || item.descriptions.length === 0) return { product_id: null, code: null, inserted_yn: false, messages: [msg(path, 'descriptions', 'descriptions are required.')] };
-        if (typeof item.code === 'string' && m.findProduct(shop.store, item.code)) return { product_id: null, code: item.code, inserted_yn: false, messages: [msg(path, 'code', 'Product with this code already exists.')] };
+        if (!isObject(item) || !Array.isArray(item.descriptions) || item.descriptions.length === 0)
+          return { product_id: null, code: null, inserted_yn: false, messages: [msg(path, 'descriptions', 'descriptions are required.')] };
+        if (typeof item.code === 'string' && m.findProduct(shop.store, item.code))
+          return {
+            product_id: null,
+            code: item.code,
+            inserted_yn: false,
+            messages: [msg(path, 'code', 'Product with this code already exists.')],
+          };
         const p = m.createProduct(shop.mutationContext, item);
-        return { product_id: p.id, code: p.code, product_url: `${shop.apiUrl}/products/${p.code}`, inserted_yn: true, messages: [], variants: [] };
+        return {
+          product_id: p.id,
+          code: p.code,
+          product_url: `${shop.apiUrl}/products/${p.code}`,
+          inserted_yn: true,
+          messages: [],
+          variants: [],
+        };
       });
       res.json({ products: out });
     })

@@ -20,7 +20,12 @@ export function voucherRoutes(ctx: SandboxContext): Router {
       const codes = idList(req.query.voucher_codes ?? req.query.voucher_code);
       const active = toBool(q(req, 'active_yn'));
       const currency = q(req, 'currency_id');
-      const found = shopOf(res).voucherList.filter((v) => (!codes || codes.includes(v.voucher_code)) && (active === undefined || v.active_yn === active) && (currency === undefined || v.currency_id === currency));
+      const found = shopOf(res).voucherList.filter(
+        (v) =>
+          (!codes || codes.includes(v.voucher_code)) &&
+          (active === undefined || v.active_yn === active) &&
+          (currency === undefined || v.currency_id === currency),
+      );
       const page = paginate(ctx, found, pageParam(req), RESOURCE_INFO.vouchers.pageSize ?? 100);
       res.json({ ...page.envelope, vouchers: page.items.map(view) });
     })
@@ -29,7 +34,8 @@ export function voucherRoutes(ctx: SandboxContext): Router {
       const b = req.body as Json;
       const count = toInt(b.count ?? 1);
       const amount = toNum(b.amount);
-      if (typeof b.type !== 'string' || !TYPES.includes(b.type)) return sendError(res, 400, 'type must be price, percentage or payment_shipment.');
+      if (typeof b.type !== 'string' || !TYPES.includes(b.type))
+        return sendError(res, 400, 'type must be price, percentage or payment_shipment.');
       if (typeof b.currency_id !== 'string' || amount === undefined) return sendError(res, 400, 'currency_id and amount are required.');
       if (count === undefined || count < 1 || count > 1000) return sendError(res, 400, 'count must be 1..1000.');
       const codes: string[] = [];

@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { RESOURCES, RESOURCE_INFO, type Resource } from '../../src/upgates/resources.js';
 import type { SandboxContext } from '../context.js';
-import { type Json, idList, isObject, msg, toBool } from '../coerce.js';
+import { type Json, idList, msg, toBool } from '../coerce.js';
 import { sendError, shopOf } from '../http.js';
 import type { ShopState } from '../shop.js';
 import { isoTime } from '../time.js';
@@ -12,9 +12,13 @@ import { notAllowed } from './common.js';
 
 /** Families Upgates offers (reference §4.1); the ones without a sandbox resource are never granted. */
 const EXTRA_FAMILIES = ['Labels', 'Pricelists', 'Invoices', 'Availabilities'];
-const FAMILY_RESOURCE = new Map<string, Resource>(RESOURCES.filter((r) => RESOURCE_INFO[r].webhookFamily).map((r) => [RESOURCE_INFO[r].webhookFamily!, r]));
+const FAMILY_RESOURCE = new Map<string, Resource>(
+  RESOURCES.filter((r) => RESOURCE_INFO[r].webhookFamily).map((r) => [RESOURCE_INFO[r].webhookFamily!, r]),
+);
 
-export const ALL_EVENTS = [...FAMILY_RESOURCE.keys(), ...EXTRA_FAMILIES].flatMap((f) => ['create', 'update', 'delete'].map((a) => `${f}.${a}`));
+export const ALL_EVENTS = [...FAMILY_RESOURCE.keys(), ...EXTRA_FAMILIES].flatMap((f) =>
+  ['create', 'update', 'delete'].map((a) => `${f}.${a}`),
+);
 
 function eventAllowed(shop: ShopState, event: string): boolean {
   const resource = FAMILY_RESOURCE.get(event.split('.')[0] ?? '');
@@ -70,8 +74,10 @@ export function webhookRoutes(ctx: SandboxContext): Router {
       if (b.id === undefined) return sendError(res, 400, 'id is required.');
       if (!w) return sendError(res, 404, 'Webhook not found.');
       if (b.url !== undefined && !validUrl(b.url)) return sendError(res, 400, 'url must be an absolute http(s) URL.');
-      if (b.event !== undefined && (typeof b.event !== 'string' || !ALL_EVENTS.includes(b.event))) return sendError(res, 400, 'Unknown event.');
-      if (typeof b.event === 'string' && !eventAllowed(shop, b.event)) return sendError(res, 403, `The API user may not access data of ${b.event}.`);
+      if (b.event !== undefined && (typeof b.event !== 'string' || !ALL_EVENTS.includes(b.event)))
+        return sendError(res, 400, 'Unknown event.');
+      if (typeof b.event === 'string' && !eventAllowed(shop, b.event))
+        return sendError(res, 403, `The API user may not access data of ${b.event}.`);
       if (typeof b.name === 'string') w.name = b.name;
       if (typeof b.url === 'string') w.url = b.url;
       if (typeof b.event === 'string') w.event = b.event;

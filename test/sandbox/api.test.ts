@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, type SandboxShop, startSandbox } from '../../sandbox/index.js';
-import { api, basic } from './helpers.js';
+import { type Loose, api, basic } from './helpers.js';
 
 let sb: Sandbox;
 let shop: SandboxShop;
@@ -53,7 +53,7 @@ describe('filters and id lists', () => {
   });
   it('order quirks: agreements valid_to is a PHP DateTime object or null', async () => {
     const r = await api(shop, 'GET', '/orders');
-    const values = r.body.orders.map((o: any) => o.customer.agreements?.[0]?.valid_to).filter(Boolean);
+    const values = r.body.orders.map((o: Loose) => o.customer.agreements?.[0]?.valid_to).filter(Boolean);
     expect(values.length).toBeGreaterThan(0);
     expect(values[0]).toMatchObject({ timezone_type: 3, timezone: 'Europe/Prague' });
   });
@@ -66,7 +66,10 @@ describe('filters and id lists', () => {
 describe('writes', () => {
   it('PUT orders answers per item and moves last_update_time', async () => {
     const before = (await api(shop, 'GET', '/orders/9000002')).body.orders[0];
-    const r = await api(shop, 'PUT', '/orders', { send_emails_yn: '0', orders: [{ order_number: '9000002', status_id: '4', tracking_code: 'Z1' }, { order_number: 'nope' }] });
+    const r = await api(shop, 'PUT', '/orders', {
+      send_emails_yn: '0',
+      orders: [{ order_number: '9000002', status_id: '4', tracking_code: 'Z1' }, { order_number: 'nope' }],
+    });
     expect(r.status).toBe(200);
     expect(r.body.orders[0]).toMatchObject({ order_number: '9000002', updated_yn: true, messages: [] });
     expect(r.body.orders[1]).toMatchObject({ order_number: 'nope', updated_yn: false });
@@ -79,7 +82,10 @@ describe('writes', () => {
   it('PUT products applies stock and stock_increment to products and variants', async () => {
     const withVariants = shop.store.products.find((p) => p.variants.length > 0 && p.stock !== null)!;
     const v = withVariants.variants[0]!;
-    const r = await api(shop, 'PUT', '/products', { products: [{ code: withVariants.code, stock: 10, stock_increment: '-3', variants: [{ code: v.code, stock: 5 }] }], variants: [{ code: v.code, stock_increment: '+2' }] });
+    const r = await api(shop, 'PUT', '/products', {
+      products: [{ code: withVariants.code, stock: 10, stock_increment: '-3', variants: [{ code: v.code, stock: 5 }] }],
+      variants: [{ code: v.code, stock_increment: '+2' }],
+    });
     expect(r.body.products[0]).toMatchObject({ code: withVariants.code, updated_yn: true });
     const got = (await api(shop, 'GET', `/products/${withVariants.code}`)).body.products[0];
     expect(got.stock).toBe(7);
@@ -121,7 +127,9 @@ describe('writes', () => {
     ]);
   });
   it('conversion codes and vouchers', async () => {
-    const cc = await api(shop, 'POST', '/conversion-codes', { conversion_codes: [{ position: 'head', language_id: 'cs', code: '<script></script>' }] });
+    const cc = await api(shop, 'POST', '/conversion-codes', {
+      conversion_codes: [{ position: 'head', language_id: 'cs', code: '<script></script>' }],
+    });
     expect(cc.body.conversion_codes[0]).toEqual({ position: 'head', language_id: 'cs', messages: [] });
     expect((await api(shop, 'GET', '/conversion-codes/head?language_id=cs')).body.conversion_codes).toHaveLength(1);
     const v = await api(shop, 'POST', '/vouchers', { count: 3, type: 'price', currency_id: 'CZK', amount: 50 });
@@ -175,9 +183,9 @@ describe('introspection', () => {
     await api(shop, 'GET', '/orders?page=1');
     const call = sb.calls.at(-1)!;
     expect(call).toMatchObject({ shopToken: 'api-shop', method: 'GET', access: 'orders:GET', status: 200, concurrencyAtStart: 1 });
-    const j = await (await fetch(`${sb.url}/_sandbox/calls?shop=api-shop`)).json();
+    const j: Loose = await (await fetch(`${sb.url}/_sandbox/calls?shop=api-shop`)).json();
     expect(j.calls.length).toBeGreaterThan(0);
-    const summary = await (await fetch(`${sb.url}/_sandbox/shops/api-shop`)).json();
+    const summary: Loose = await (await fetch(`${sb.url}/_sandbox/shops/api-shop`)).json();
     expect(summary.apiKey).toBeUndefined();
     expect(summary.counts.orders).toBe(250);
   });

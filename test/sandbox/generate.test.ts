@@ -4,7 +4,17 @@ import { generateShop } from '../../sandbox/data/generate.js';
 import { renderCustomer, renderOrder, renderProduct } from '../../sandbox/data/render.js';
 import { isoTime, parseDate } from '../../sandbox/time.js';
 
-const opts = { seed: 42, projectName: 'det', languages: ['cs', 'sk', 'en'], orders: 300, products: 60, customers: 40, categories: 10, ordersSpreadDays: 30, now: Date.UTC(2025, 0, 15, 12) };
+const opts = {
+  seed: 42,
+  projectName: 'det',
+  languages: ['cs', 'sk', 'en'],
+  orders: 300,
+  products: 60,
+  customers: 40,
+  categories: 10,
+  ordersSpreadDays: 30,
+  now: Date.UTC(2025, 0, 15, 12),
+};
 
 describe('deterministic generation', () => {
   it('same seed => same data; different seed => different data', () => {

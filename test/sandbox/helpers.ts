@@ -7,13 +7,23 @@ export function basic(user: string, key: string): string {
   return `Basic ${Buffer.from(`${user}:${key}`).toString('base64')}`;
 }
 
+/** Tests walk arbitrary JSON bodies; a loose type keeps assertions readable. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loose = any;
+
 export interface ApiResponse {
   status: number;
   headers: Headers;
-  body: any;
+  body: Loose;
 }
 
-export async function api(shop: SandboxShop, method: string, path: string, body?: unknown, opts: { base?: string; auth?: string } = {}): Promise<ApiResponse> {
+export async function api(
+  shop: SandboxShop,
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { base?: string; auth?: string } = {},
+): Promise<ApiResponse> {
   const c = shop.credentials;
   const res = await fetch(`${opts.base ?? shop.apiUrl}${path}`, {
     method,
@@ -37,7 +47,7 @@ export async function api(shop: SandboxShop, method: string, path: string, body?
 export interface Received {
   path: string;
   headers: IncomingMessage['headers'];
-  body: any;
+  body: Loose;
   at: number;
 }
 

@@ -7,7 +7,8 @@ let sb: Sandbox;
 let addon: Awaited<ReturnType<typeof startReceiver>>;
 let pem: string;
 
-const verifies = (values: string[], signature: string): boolean => verify('sha256', Buffer.from([...values, sb.signatureToken].join(';')), pem, Buffer.from(signature, 'base64'));
+const verifies = (values: string[], signature: string): boolean =>
+  verify('sha256', Buffer.from([...values, sb.signatureToken].join(';')), pem, Buffer.from(signature, 'base64'));
 
 beforeAll(async () => {
   sb = await startSandbox({ signatureToken: 'test-secret' });
@@ -41,7 +42,14 @@ describe('lifecycle callbacks', () => {
     expect(b.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$/);
     expect(verifies([b.token, b.apiUser, b.apiKey, b.apiUrl, b.time], b.signature_v2)).toBe(true);
     // The signature token is not the plaintext tail: a different token fails.
-    expect(verify('sha256', Buffer.from([b.token, b.apiUser, b.apiKey, b.apiUrl, b.time, 'other'].join(';')), pem, Buffer.from(b.signature_v2, 'base64'))).toBe(false);
+    expect(
+      verify(
+        'sha256',
+        Buffer.from([b.token, b.apiUser, b.apiKey, b.apiUrl, b.time, 'other'].join(';')),
+        pem,
+        Buffer.from(b.signature_v2, 'base64'),
+      ),
+    ).toBe(false);
     const shop = sb.shop('life-1');
     expect(shop.installed).toBe(true);
     expect((await api(shop, 'GET', '/orders')).status).toBe(200);
@@ -75,7 +83,9 @@ describe('lifecycle callbacks', () => {
   it('uninstall revokes credentials and deletes webhooks and conversion codes', async () => {
     const shop = sb.shop('life-1');
     expect((await api(shop, 'POST', '/webhooks', { name: 'w', url: `${addon.url}/hook`, event: 'Orders.update' })).status).toBe(200);
-    await api(shop, 'POST', '/conversion-codes', { conversion_codes: [{ position: 'head', language_id: 'cs', code: '<script></script>' }] });
+    await api(shop, 'POST', '/conversion-codes', {
+      conversion_codes: [{ position: 'head', language_id: 'cs', code: '<script></script>' }],
+    });
     expect(shop.webhooks).toHaveLength(1);
     expect(shop.conversionCodes).toHaveLength(1);
     const creds = shop.credentials!;
@@ -87,7 +97,9 @@ describe('lifecycle callbacks', () => {
     expect(shop.installed).toBe(false);
     expect(shop.webhooks).toHaveLength(0);
     expect(shop.conversionCodes).toHaveLength(0);
-    const r = await fetch(`${creds.apiUrl}/orders`, { headers: { authorization: `Basic ${Buffer.from(`${creds.apiUser}:${creds.apiKey}`).toString('base64')}` } });
+    const r = await fetch(`${creds.apiUrl}/orders`, {
+      headers: { authorization: `Basic ${Buffer.from(`${creds.apiUser}:${creds.apiKey}`).toString('base64')}` },
+    });
     expect(r.status).toBe(401);
   });
 
@@ -110,12 +122,19 @@ describe('lifecycle callbacks', () => {
   it('forged signatures: another key does not verify against the served PEM', () => {
     const values = ['tok', '2025-01-01T00:00:00+01:00', sb.signatureToken];
     expect(verify('sha256', Buffer.from(values.join(';')), pem, Buffer.from(sb.lifecycle.sign(values), 'base64'))).toBe(true);
-    expect(verify('sha256', Buffer.from(values.join(';')), pem, Buffer.from(sb.lifecycle.sign(values, { otherKey: true }), 'base64'))).toBe(false);
+    expect(verify('sha256', Buffer.from(values.join(';')), pem, Buffer.from(sb.lifecycle.sign(values, { otherKey: true }), 'base64'))).toBe(
+      false,
+    );
   });
 
   it('repeats callbacks concurrently on demand', async () => {
     sb.createShop({ token: 'dup', orders: 1, products: 1 });
-    const results = await sb.lifecycle.repeat('install', 'dup', { addonUrl: addon.url, reuseCredentials: true }, { times: 3, concurrent: true });
+    const results = await sb.lifecycle.repeat(
+      'install',
+      'dup',
+      { addonUrl: addon.url, reuseCredentials: true },
+      { times: 3, concurrent: true },
+    );
     expect(results.map((r) => r.ok)).toEqual([true, true, true]);
     const users = new Set(addon.received.filter((r) => r.body.token === 'dup').map((r) => r.body.apiUser));
     expect(users.size).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
-import { api } from './helpers.js';
+import { type Loose, api } from './helpers.js';
 
 const GMT_DATE = /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/;
 
@@ -14,7 +14,9 @@ describe('concurrency', () => {
   it('the 4th concurrent request gets 429 with Retry-After as a GMT date', async () => {
     const shop = sb.createShop({ token: 'conc', orders: 5, products: 5, preinstalled: true });
     sb.faults.set('conc', { latencyMs: 300 });
-    const results = await Promise.all([0, 1, 2, 3].map((k) => new Promise((r) => setTimeout(r, k * 20)).then(() => api(shop, 'GET', '/orders'))));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((k) => new Promise((r) => setTimeout(r, k * 20)).then(() => api(shop, 'GET', '/orders'))),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 200, 429]);
     const limited = results.find((r) => r.status === 429)!;
@@ -31,7 +33,10 @@ describe('concurrency', () => {
     const shop = sb.createShop({ token: 'faulty', orders: 5, products: 5, preinstalled: true });
     sb.faults.set('faulty', { hangRate: 1 });
     const ac = new AbortController();
-    const hung = fetch(`${shop.apiUrl}/orders`, { headers: { authorization: `Basic ${Buffer.from(`${shop.credentials!.apiUser}:${shop.credentials!.apiKey}`).toString('base64')}` }, signal: ac.signal }).catch((e: Error) => e);
+    const hung = fetch(`${shop.apiUrl}/orders`, {
+      headers: { authorization: `Basic ${Buffer.from(`${shop.credentials!.apiUser}:${shop.credentials!.apiKey}`).toString('base64')}` },
+      signal: ac.signal,
+    }).catch((e: Error) => e);
     await new Promise((r) => setTimeout(r, 100));
     expect(shop.inFlight).toBe(1);
     ac.abort();
@@ -88,7 +93,7 @@ describe('verified add-on monitor', () => {
       for (let k = 0; k < 12; k++) expect((await api(shop, 'GET', '/status')).status).toBe(200);
       expect(shop.usage.monitorToday).toBe(12);
       expect(shop.usage.monitorAlert).toBe(true);
-      const usage = await (await fetch(`${sb.url}/_sandbox/shops/verified/usage`)).json();
+      const usage: Loose = await (await fetch(`${sb.url}/_sandbox/shops/verified/usage`)).json();
       expect(usage.usage.monitorAlert).toBe(true);
     } finally {
       await sb.stop();

@@ -11,7 +11,10 @@ afterEach(async () => {
 async function setup(opts: SandboxOptions, respond: Parameters<typeof startReceiver>[0] = () => ({})) {
   const sb: Sandbox = await startSandbox({ webhookBatchWindowMs: 20, ...opts });
   const hook = await startReceiver(respond);
-  cleanups.push(() => sb.stop(), () => hook.close());
+  cleanups.push(
+    () => sb.stop(),
+    () => hook.close(),
+  );
   const shop = sb.createShop({ token: 'wh', seed: 3, orders: 50, products: 20, customers: 10, preinstalled: true });
   const register = async (event: string, path = '/hook') => {
     const r = await api(shop, 'POST', '/webhooks', { name: event, url: `${hook.url}${path}`, event });
@@ -24,9 +27,24 @@ async function setup(opts: SandboxOptions, respond: Parameters<typeof startRecei
 describe('webhook deliveries', () => {
   it('mutations move last_update_time and emit family payloads', async () => {
     const { sb, hook, shop, register } = await setup({});
-    for (const e of ['Orders.create', 'Orders.update', 'Orders.delete', 'Products.update', 'Products.delete', 'Customers.create', 'Customers.update', 'Categories.update']) await register(e, `/${e}`);
+    for (const e of [
+      'Orders.create',
+      'Orders.update',
+      'Orders.delete',
+      'Products.update',
+      'Products.delete',
+      'Customers.create',
+      'Customers.update',
+      'Categories.update',
+    ])
+      await register(e, `/${e}`);
     const beforeOrders = new Map(shop.data.orders.map((o) => [o.order_number as string, o.last_update_time as string]));
-    const result = shop.mutate({ orders: { update: 3, create: 2, delete: 1 }, products: { update: 2, delete: 1 }, customers: { update: 1, create: 1 }, categories: { update: 1 } });
+    const result = shop.mutate({
+      orders: { update: 3, create: 2, delete: 1 },
+      products: { update: 2, delete: 1 },
+      customers: { update: 1, create: 1 },
+      categories: { update: 1 },
+    });
     expect(result.orders.updated).toHaveLength(3);
     for (const num of result.orders.updated) {
       const now = shop.data.order(num)!.last_update_time as string;
@@ -47,7 +65,10 @@ describe('webhook deliveries', () => {
 
     const created = byPath('/Orders.create')[0];
     expect(Object.keys(created.orders[0])).toEqual(['order_number', 'creation_time', 'status_id', 'status']);
-    expect(byPath('/Orders.delete')[0].orders[0]).toEqual({ order_number: result.orders.deleted[0], deletion_time: expect.stringMatching(ISO) });
+    expect(byPath('/Orders.delete')[0].orders[0]).toEqual({
+      order_number: result.orders.deleted[0],
+      deletion_time: expect.stringMatching(ISO),
+    });
 
     const pdel = byPath('/Products.delete')[0];
     expect(Object.keys(pdel)).toEqual(['project_name', 'products', 'variants']);
