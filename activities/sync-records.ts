@@ -40,9 +40,9 @@ async function withFailureMapping<T>(work: () => Promise<T>): Promise<T> {
 export function createSyncActivities(deps: ActivityDeps) {
   const { records } = deps;
 
-  async function upsertItems(shopToken: string, resource: MirroredResource, items: Array<Record<string, unknown>>): Promise<number> {
+  async function upsertItems(shopToken: string, resource: MirroredResource, items: Array<Record<string, unknown>>, expectNew = false): Promise<number> {
     if (items.length === 0) return 0;
-    await records.upsertMany(shopToken, resource, items.map((item) => toRecordVersion(resource, item)));
+    await records.upsertMany(shopToken, resource, items.map((item) => toRecordVersion(resource, item)), new Date(), { expectNew });
     return items.length;
   }
 
@@ -92,8 +92,10 @@ export function createSyncActivities(deps: ActivityDeps) {
         // Oldest first, so orders created during the sync land on later pages instead of shifting earlier ones.
         if (resource === 'orders') Object.assign(query, { order_by: input.lastUpdateTimeFrom ? 'last_update_time' : 'creation_time', order_dir: 'asc' });
 
+        // A full (first) sync writes mostly new records: insert first, fall back per record to the guard.
+        const expectNew = !input.lastUpdateTimeFrom;
         const first = await client.getPage(resource, input.fromPage, query, { priority: input.priority });
-        let count = await upsertItems(input.shopToken, resource, first.items as Array<Record<string, unknown>>);
+        let count = await upsertItems(input.shopToken, resource, first.items as Array<Record<string, unknown>>, expectNew);
         const totalPages = first.info.number_of_pages ?? 0;
         heartbeat({ page: input.fromPage });
         const last = Math.min(totalPages, input.fromPage + input.maxPages - 1);
@@ -101,7 +103,7 @@ export function createSyncActivities(deps: ActivityDeps) {
         for (let page = input.fromPage + 1; page <= last; page++) rest.push(page);
         for (const wave of chunk(rest, PARALLEL_CALLS)) {
           const pages = await Promise.all(wave.map((page) => client.getPage(resource, page, query, { priority: input.priority })));
-          for (const page of pages) count += await upsertItems(input.shopToken, resource, page.items as Array<Record<string, unknown>>);
+          for (const page of pages) count += await upsertItems(input.shopToken, resource, page.items as Array<Record<string, unknown>>, expectNew);
           heartbeat({ page: wave[wave.length - 1] });
         }
         return { nextPage: last < totalPages ? last + 1 : null, totalPages, records: count };

@@ -32,6 +32,7 @@ const envSchema = z.object({
   SYNC_QUIET_SECONDS: seconds(5),
   SYNC_MAX_WAIT_SECONDS: seconds(60),
   SYNC_NOW_COOLDOWN_SECONDS: seconds(900),
+  RECONCILE_PERIOD_SECONDS: seconds(86_400),
   INITIAL_SYNC_LOOKBACK_DAYS: seconds(90),
   UNINSTALL_RETENTION_DAYS: seconds(30),
   SESSION_TTL_SECONDS: seconds(600),
@@ -49,7 +50,7 @@ export interface Config {
   upgates: { signatureToken: string; publicKeyUrl: string; publicKeyFile: string | undefined; adminOrigins: string[] };
   appSecret: string;
   profile: AddonProfileName;
-  sync: { quietSeconds: number; maxWaitSeconds: number; syncNowCooldownSeconds: number; initialLookbackDays: number };
+  sync: { quietSeconds: number; maxWaitSeconds: number; syncNowCooldownSeconds: number; initialLookbackDays: number; reconcilePeriodSeconds: number };
   uninstallRetentionDays: number;
   sessionTtlSeconds: number;
   installAnswerTimeoutMs: number;
@@ -89,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxWaitSeconds: e.SYNC_MAX_WAIT_SECONDS,
       syncNowCooldownSeconds: e.SYNC_NOW_COOLDOWN_SECONDS,
       initialLookbackDays: e.INITIAL_SYNC_LOOKBACK_DAYS,
+      reconcilePeriodSeconds: e.RECONCILE_PERIOD_SECONDS,
     },
     uninstallRetentionDays: e.UNINSTALL_RETENTION_DAYS,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,

@@ -42,6 +42,11 @@ export interface ShopSyncSettings {
   idsPerActivity: number;
   /** Pages per initial-sync activity. */
   pagesPerActivity: number;
+  /**
+   * Reconciliation period; default one day (at a per-shop time of day). Shorter periods keep the per-shop
+   * offset within the period, for tests and for operators who want a tighter safety net.
+   */
+  reconcilePeriodMs?: number;
   /** Test hook: continue-as-new past this many history events even if the server does not suggest it. */
   maxHistoryEvents?: number;
 }
@@ -154,7 +159,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
 
   function reconcileDueAt(): number {
     const anchor = s.lastReconcileAt ? Date.parse(s.lastReconcileAt) : Date.parse(s.initialSync?.finishedAt ?? new Date(Date.now()).toISOString());
-    return nextReconcileAt(shopToken, anchor);
+    return nextReconcileAt(shopToken, anchor, settings.reconcilePeriodMs);
   }
   const hasPending = () => pendingCount(s.pending) > 0;
   const live = () => s.phase === 'live';

@@ -1,10 +1,8 @@
 // Idempotent, ordered writes into the shop mirror. The guard is `lastUpdateTime`: an upsert only replaces a
 // record whose stored version is not newer, so duplicate, late or out-of-order fetches never overwrite newer
-// data with older. The filter + upsert combination raises a duplicate-key error when a newer version exists
-// (the filter does not match, the insert collides with the unique index): that is the "skip" outcome.
-import type { AnyBulkWriteOperation } from 'mongoose';
+// data with older. Upgates times have whole-second resolution, so an equal time with different contents is
+// written (within one shop, fetches are serialised: the later fetch is the newer state).
 import type { Models } from './models/index.js';
-import type { SyncedRecordDoc } from './models/synced-record.js';
 
 export interface RecordVersion {
   recordId: string;
@@ -23,31 +21,88 @@ const DUPLICATE_KEY = 11000;
 export function createRecordStore(models: Models) {
   const { SyncedRecord } = models;
 
-  async function upsertMany(shopToken: string, resource: string, records: RecordVersion[], now = new Date()): Promise<UpsertOutcome> {
+  async function upsertMany(shopToken: string, resource: string, records: RecordVersion[], now = new Date(), options: { expectNew?: boolean } = {}): Promise<UpsertOutcome> {
     if (records.length === 0) return { written: 0, skippedAsOlder: 0 };
-    const ops: AnyBulkWriteOperation<SyncedRecordDoc>[] = records.map((record) => ({
-      updateOne: {
-        filter: {
-          shopToken,
-          resource,
-          recordId: record.recordId,
-          ...(record.lastUpdateTime
-            ? { $or: [{ lastUpdateTime: null }, { lastUpdateTime: { $lte: record.lastUpdateTime } }] }
-            : {}),
-        },
-        update: { $set: { data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now } },
-        upsert: true,
-      },
-    }));
-    try {
-      const result = await SyncedRecord.bulkWrite(ops, { ordered: false });
-      return { written: result.upsertedCount + result.matchedCount, skippedAsOlder: 0 };
-    } catch (error) {
-      const writeErrors = duplicateKeyErrors(error);
-      if (writeErrors === null) throw error;
-      const result = (error as { result?: { upsertedCount?: number; matchedCount?: number } }).result;
-      return { written: (result?.upsertedCount ?? 0) + (result?.matchedCount ?? 0), skippedAsOlder: writeErrors };
+    if (options.expectNew) return insertFirst(shopToken, resource, records, now);
+    // Read what we hold first: new records go in with one insertMany, stored ones are only rewritten when the
+    // fetched version is newer (or as new, with different contents). One bulk upsert per record would be
+    // simpler, but FerretDB 1.24 takes seconds per upsert inside bulkWrite; this path is fast on both.
+    const latest = new Map<string, RecordVersion>();
+    for (const record of records) latest.set(record.recordId, record);
+    const stored = await SyncedRecord.find(
+      { shopToken, resource, recordId: { $in: [...latest.keys()] } },
+      { _id: 1, recordId: 1, lastUpdateTime: 1, data: 1, deleted: 1 },
+    ).lean();
+    const storedById = new Map(stored.map((doc) => [doc.recordId, doc]));
+    let written = 0;
+    let skippedAsOlder = 0;
+
+    const fresh = [...latest.values()].filter((record) => !storedById.has(record.recordId));
+    if (fresh.length) {
+      try {
+        await SyncedRecord.insertMany(
+          fresh.map((record) => ({ shopToken, resource, recordId: record.recordId, data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now })),
+          { ordered: false },
+        );
+        written += fresh.length;
+      } catch (error) {
+        const duplicates = duplicateKeyErrors(error);
+        if (duplicates === null) throw error;
+        // Someone inserted some of them meanwhile (an overlapping retry): fall back to guarded updates.
+        written += fresh.length - duplicates;
+        for (const record of fresh) if (await guardedUpdate(shopToken, resource, record, now)) written++;
+      }
     }
+
+    for (const record of latest.values()) {
+      const doc = storedById.get(record.recordId);
+      if (!doc) continue;
+      const storedTime = doc.lastUpdateTime ? new Date(doc.lastUpdateTime).getTime() : null;
+      const newTime = record.lastUpdateTime?.getTime() ?? null;
+      if (storedTime !== null && newTime !== null && newTime < storedTime) {
+        skippedAsOlder++;
+        continue;
+      }
+      // Same version and same contents (a duplicate webhook, a re-fetch): nothing to write.
+      if (storedTime === newTime && !doc.deleted && sameJson(doc.data, record.data)) continue;
+      if (await guardedUpdate(shopToken, resource, record, now)) written++;
+      else skippedAsOlder++;
+    }
+    return { written, skippedAsOlder };
+  }
+
+  /**
+   * Initial sync of a fresh shop: nearly everything is new, so insert first and only take the guarded path
+   * for the few that already exist (webhook-driven fetches that raced ahead). On FerretDB a lookup scans the
+   * collection; skipping it keeps a 100,000-order sync linear.
+   */
+  async function insertFirst(shopToken: string, resource: string, records: RecordVersion[], now: Date): Promise<UpsertOutcome> {
+    const latest = new Map<string, RecordVersion>();
+    for (const record of records) latest.set(record.recordId, record);
+    try {
+      await SyncedRecord.insertMany(
+        [...latest.values()].map((record) => ({ shopToken, resource, recordId: record.recordId, data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now })),
+        { ordered: false },
+      );
+      return { written: latest.size, skippedAsOlder: 0 };
+    } catch (error) {
+      const failedIndexes = duplicateKeyIndexes(error);
+      if (failedIndexes === null) throw error;
+      const values = [...latest.values()];
+      const existing = failedIndexes.map((i) => values[i]).filter((r): r is RecordVersion => r !== undefined);
+      const rest = await upsertMany(shopToken, resource, existing, now);
+      return { written: latest.size - existing.length + rest.written, skippedAsOlder: rest.skippedAsOlder };
+    }
+  }
+
+  /** The write itself re-checks the guard, so a concurrent newer write is never overwritten. */
+  async function guardedUpdate(shopToken: string, resource: string, record: RecordVersion, now: Date): Promise<boolean> {
+    const guard = record.lastUpdateTime ? { $or: [{ lastUpdateTime: null }, { lastUpdateTime: { $lte: record.lastUpdateTime } }] } : {};
+    const result = await SyncedRecord.updateOne(
+      { shopToken, resource, recordId: record.recordId, ...guard },
+      { $set: { data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now } },
+    );
+    return result.matchedCount > 0;
   }
 
   /** Marks records deleted, unless a newer version was stored after the deletion time. */
@@ -95,4 +150,16 @@ function duplicateKeyErrors(error: unknown): number | null {
     return e.writeErrors.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY) ? e.writeErrors.length : null;
   }
   return e?.code === DUPLICATE_KEY ? 1 : null;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Indexes (in the insertMany input) of documents rejected as duplicates, or null when something else failed. */
+function duplicateKeyIndexes(error: unknown): number[] | null {
+  const e = error as { code?: number; writeErrors?: Array<{ code?: number; index?: number; err?: { code?: number; index?: number } }> };
+  if (!Array.isArray(e?.writeErrors) || e.writeErrors.length === 0) return null;
+  if (!e.writeErrors.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY)) return null;
+  return e.writeErrors.map((w) => w.index ?? w.err?.index ?? -1).filter((i) => i >= 0);
 }

@@ -14,6 +14,7 @@ export function shopSyncSettings(config: Config): ShopSyncSettings {
     syncNowCooldownMs: config.sync.syncNowCooldownSeconds * 1000,
     idsPerActivity: 1000,
     pagesPerActivity: 30,
+    reconcilePeriodMs: config.sync.reconcilePeriodSeconds * 1000,
   };
 }
 

@@ -27,6 +27,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.deps),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 50,
+    // Bounded shutdown: activities get a few seconds to finish, then are cancelled (Temporal retries them).
+    shutdownGraceTime: '5 seconds',
+    shutdownForceTime: '15 seconds',
   });
 }
 

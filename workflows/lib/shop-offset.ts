@@ -37,10 +37,10 @@ export function reconcileTimeOfDayMs(shopToken: string): number {
   return shopOffsetMs(shopToken, DAY_MS, 'reconcile:');
 }
 
-/** The next reconciliation instant strictly after `afterMs`. */
-export function nextReconcileAt(shopToken: string, afterMs: number): number {
-  const dayStart = Math.floor(afterMs / DAY_MS) * DAY_MS;
-  let at = dayStart + reconcileTimeOfDayMs(shopToken);
-  if (at <= afterMs) at += DAY_MS;
+/** The next reconciliation instant strictly after `afterMs`, on this shop's slot of the period (default a day). */
+export function nextReconcileAt(shopToken: string, afterMs: number, periodMs: number = DAY_MS): number {
+  const periodStart = Math.floor(afterMs / periodMs) * periodMs;
+  let at = periodStart + shopOffsetMs(shopToken, periodMs, 'reconcile:');
+  if (at <= afterMs) at += periodMs;
   return at;
 }
