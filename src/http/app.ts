@@ -6,6 +6,8 @@ import { getReadyz } from './routes/getReadyz.js';
 import { getMetrics } from './routes/getMetrics.js';
 import { errorHandler } from './error-handler.js';
 import { mountUpgatesRoutes } from './routes/lifecycle-routes.js';
+import { mountUiRoutes } from './ui/routes.js';
+import { mountVendorRoutes } from './vendor/routes.js';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -15,6 +17,8 @@ export function createApp(deps: AppDeps): Express {
   app.get('/readyz', getReadyz(deps));
   app.get('/metrics', getMetrics(deps));
   mountUpgatesRoutes(app, deps);
+  mountUiRoutes(app, deps);
+  mountVendorRoutes(app, deps);
   for (const mount of deps.extraRoutes ?? []) mount(app, deps);
   app.use(errorHandler(deps.logger));
   return app;
