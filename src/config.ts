@@ -38,6 +38,8 @@ const envSchema = z.object({
   SESSION_TTL_SECONDS: seconds(600),
   INSTALL_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(4000),
 });
+  /** Overrides UNINSTALL_RETENTION_DAYS with a period in seconds (tests, operators who purge sooner). */
+  UNINSTALL_RETENTION_SECONDS: z.coerce.number().int().positive().optional(),
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -56,6 +58,8 @@ export interface Config {
   installAnswerTimeoutMs: number;
 }
 
+  /** How long synced data is kept after an uninstall before the purge (UNINSTALL_RETENTION_SECONDS or the days). */
+  uninstallRetentionSeconds: number;
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -98,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+    uninstallRetentionSeconds: e.UNINSTALL_RETENTION_SECONDS ?? e.UNINSTALL_RETENTION_DAYS * 86_400,
 /** Names of every variable the app reads; docker-compose.yml is checked against this list in a test. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
 

@@ -6,6 +6,7 @@ import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { freePort } from '../../src/local/free-port.js';
 import { bundleWorkflows } from '../../src/temporal/worker.js';
 import { createPublicKeySource } from '../../src/upgates/public-key.js';
+import type { Logger } from '../../src/logger.js';
 import { testConfig } from './test-config.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -18,7 +19,7 @@ export interface E2E {
   stop(): Promise<void>;
 }
 
-export async function startE2E(name: string, options: { env?: Record<string, string>; sandbox?: SandboxOptions; role?: 'both' | 'api' } = {}): Promise<E2E> {
+export async function startE2E(name: string, options: { env?: Record<string, string>; sandbox?: SandboxOptions; role?: 'both' | 'api'; logger?: Logger } = {}): Promise<E2E> {
   const sandbox = await startSandbox({ timeScale: 0.001, ...options.sandbox });
   const port = await freePort();
   const config = testConfig(name, {
@@ -36,6 +37,7 @@ export async function startE2E(name: string, options: { env?: Record<string, str
     workflowBundle: await sharedBundle(),
     publicKeys: createPublicKeySource({ url: sandbox.publicKeyUrl, minRefreshIntervalMs: 0 }),
     upgatesTimeoutMs: 5_000,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return {
     sandbox,

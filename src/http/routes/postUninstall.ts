@@ -14,7 +14,7 @@ export const postUninstall = (deps: AppDeps): RequestHandler[] => [
     const body = await verifyCallback('uninstall', uninstallBodySchema, req, res, { ...deps, signatureToken: deps.config.upgates.signatureToken });
     if (!body) return;
     const now = new Date();
-    const retentionMs = deps.config.uninstallRetentionDays * 24 * 3600 * 1000;
+    const retentionMs = deps.config.uninstallRetentionSeconds * 1000;
     // Only the first of concurrent or repeated callbacks flips the state; the rest are no-ops.
     const result = await deps.db.models.Shop.updateOne(
       { token: body.token, status: { $ne: 'uninstalled' } },
