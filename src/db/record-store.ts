@@ -1,7 +1,9 @@
 // Idempotent, ordered writes into the shop mirror. The guard is `lastUpdateTime`: an upsert only replaces a
 // record whose stored version is not newer, so duplicate, late or out-of-order fetches never overwrite newer
 // data with older. Upgates times have whole-second resolution, so an equal time with different contents is
-// written (within one shop, fetches are serialised: the later fetch is the newer state).
+// written (within one shop, fetches are serialised: the later fetch is the newer state). A tombstone stores the
+// deletion time as its version, and only a strictly newer version brings a deleted record back (a deletion is
+// final in Upgates; a version fetched before it and written late must not resurrect the record).
 import type { Models } from './models/index.js';
 
 export interface RecordVersion {
@@ -27,8 +29,7 @@ export function createRecordStore(models: Models) {
     // Read what we hold first: new records go in with one insertMany, stored ones are only rewritten when the
     // fetched version is newer (or as new, with different contents). One bulk upsert per record would be
     // simpler, but FerretDB 1.24 takes seconds per upsert inside bulkWrite; this path is fast on both.
-    const latest = new Map<string, RecordVersion>();
-    for (const record of records) latest.set(record.recordId, record);
+    const latest = newestPerId(records);
     const stored = await SyncedRecord.find(
       { shopToken, resource, recordId: { $in: [...latest.keys()] } },
       { _id: 1, recordId: 1, lastUpdateTime: 1, data: 1, deleted: 1 },
@@ -48,9 +49,14 @@ export function createRecordStore(models: Models) {
       } catch (error) {
         const duplicates = duplicateKeyErrors(error);
         if (duplicates === null) throw error;
-        // Someone inserted some of them meanwhile (an overlapping retry): fall back to guarded updates.
+        // Someone inserted some of them meanwhile (an overlapping retry): guarded updates for those only.
         written += fresh.length - duplicates;
-        for (const record of fresh) if (await guardedUpdate(shopToken, resource, record, now)) written++;
+        const failed = duplicateKeyIndexes(error);
+        const retry = failed === null ? fresh : failed.map((i) => fresh[i]).filter((r): r is RecordVersion => r !== undefined);
+        for (const record of retry) {
+          if (await guardedUpdate(shopToken, resource, record, now)) written++;
+          else skippedAsOlder++;
+        }
       }
     }
 
@@ -59,7 +65,7 @@ export function createRecordStore(models: Models) {
       if (!doc) continue;
       const storedTime = doc.lastUpdateTime ? new Date(doc.lastUpdateTime).getTime() : null;
       const newTime = record.lastUpdateTime?.getTime() ?? null;
-      if (storedTime !== null && newTime !== null && newTime < storedTime) {
+      if (storedTime !== null && newTime !== null && (newTime < storedTime || (doc.deleted && newTime === storedTime))) {
         skippedAsOlder++;
         continue;
       }
@@ -77,8 +83,7 @@ export function createRecordStore(models: Models) {
    * collection; skipping it keeps a 100,000-order sync linear.
    */
   async function insertFirst(shopToken: string, resource: string, records: RecordVersion[], now: Date): Promise<UpsertOutcome> {
-    const latest = new Map<string, RecordVersion>();
-    for (const record of records) latest.set(record.recordId, record);
+    const latest = newestPerId(records);
     try {
       await SyncedRecord.insertMany(
         [...latest.values()].map((record) => ({ shopToken, resource, recordId: record.recordId, data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now })),
@@ -97,7 +102,10 @@ export function createRecordStore(models: Models) {
 
   /** The write itself re-checks the guard, so a concurrent newer write is never overwritten. */
   async function guardedUpdate(shopToken: string, resource: string, record: RecordVersion, now: Date): Promise<boolean> {
-    const guard = record.lastUpdateTime ? { $or: [{ lastUpdateTime: null }, { lastUpdateTime: { $lte: record.lastUpdateTime } }] } : {};
+    const t = record.lastUpdateTime;
+    const guard = t
+      ? { $or: [{ lastUpdateTime: null }, { deleted: { $ne: true }, lastUpdateTime: { $lte: t } }, { deleted: true, lastUpdateTime: { $lt: t } }] }
+      : {};
     const result = await SyncedRecord.updateOne(
       { shopToken, resource, recordId: record.recordId, ...guard },
       { $set: { data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now } },
@@ -105,13 +113,16 @@ export function createRecordStore(models: Models) {
     return result.matchedCount > 0;
   }
 
-  /** Marks records deleted, unless a newer version was stored after the deletion time. */
+  /**
+   * Marks records deleted, unless a newer version was stored after the deletion time. The deletion time becomes
+   * the stored version, so a late, older fetch cannot undo the delete. Already-deleted records are left alone.
+   */
   async function tombstone(shopToken: string, resource: string, deletes: Array<{ recordId: string; deletedAt: Date }>, now = new Date()): Promise<number> {
     let count = 0;
     for (const item of deletes) {
       const result = await SyncedRecord.updateOne(
-        { shopToken, resource, recordId: item.recordId, $or: [{ lastUpdateTime: null }, { lastUpdateTime: { $lte: item.deletedAt } }] },
-        { $set: { deleted: true, deletedAt: item.deletedAt, syncedAt: now } },
+        { shopToken, resource, recordId: item.recordId, deleted: { $ne: true }, $or: [{ lastUpdateTime: null }, { lastUpdateTime: { $lte: item.deletedAt } }] },
+        { $set: { deleted: true, deletedAt: item.deletedAt, lastUpdateTime: item.deletedAt, syncedAt: now } },
       );
       count += result.modifiedCount;
       if (result.matchedCount === 0) {
@@ -150,6 +161,19 @@ function duplicateKeyErrors(error: unknown): number | null {
     return e.writeErrors.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY) ? e.writeErrors.length : null;
   }
   return e?.code === DUPLICATE_KEY ? 1 : null;
+}
+
+/** One version per id: the newest by lastUpdateTime; on a tie (or no times) the later in the list. */
+function newestPerId(records: RecordVersion[]): Map<string, RecordVersion> {
+  const latest = new Map<string, RecordVersion>();
+  for (const record of records) {
+    const held = latest.get(record.recordId);
+    const heldTime = held?.lastUpdateTime?.getTime();
+    const newTime = record.lastUpdateTime?.getTime();
+    if (held && heldTime !== undefined && newTime !== undefined && newTime < heldTime) continue;
+    latest.set(record.recordId, record);
+  }
+  return latest;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

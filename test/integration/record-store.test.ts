@@ -1,0 +1,132 @@
+// Guarded upserts and tombstones on the real store (FerretDB 1.24 in tests): an older version never
+// overwrites a newer one, duplicates are no-ops, an equal time with different contents is written (Upgates
+// times have whole seconds), tombstones respect newer versions and late versions respect tombstones, and any
+// interleaving of the same versions converges to the newest.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectDatabase, type Database } from '../../src/db/connection.js';
+import { createRecordStore, type RecordStore } from '../../src/db/record-store.js';
+import { Rng } from '../../sandbox/prng.js';
+
+let db: Database;
+let store: RecordStore;
+const run = `rs-${Date.now()}`;
+const T = (s: number) => new Date(Date.UTC(2025, 0, 1, 10, 0, s));
+const v = (id: string, s: number, extra: Record<string, unknown> = {}) => ({ recordId: id, lastUpdateTime: T(s), data: { order_number: id, last_update_time: T(s).toISOString(), ...extra } });
+
+beforeAll(async () => {
+  db = await connectDatabase(inject('mongoUri').replace(/\/([^/?]+)(\?|$)/, `/t_record_store_${Date.now() % 100000}$2`));
+  store = createRecordStore(db.models);
+});
+afterAll(async () => {
+  await db?.models.SyncedRecord.deleteMany({ shopToken: { $regex: `^${run}` } });
+  await db?.close();
+});
+
+async function get(shop: string, id: string) {
+  return db.models.SyncedRecord.findOne({ shopToken: shop, resource: 'orders', recordId: id }).lean();
+}
+
+describe('record store guarded upserts', () => {
+  it('an older version never overwrites a newer one; a duplicate is a no-op', async () => {
+    const shop = `${run}-older`;
+    expect(await store.upsertMany(shop, 'orders', [v('1', 20, { note: 'new' })])).toEqual({ written: 1, skippedAsOlder: 0 });
+    expect(await store.upsertMany(shop, 'orders', [v('1', 10, { note: 'old' })])).toEqual({ written: 0, skippedAsOlder: 1 });
+    expect((await get(shop, '1'))?.data).toMatchObject({ note: 'new' });
+    const before = (await get(shop, '1'))!.syncedAt;
+    expect(await store.upsertMany(shop, 'orders', [v('1', 20, { note: 'new' })], new Date(Date.now() + 5_000))).toEqual({ written: 0, skippedAsOlder: 0 });
+    expect((await get(shop, '1'))!.syncedAt).toEqual(before); // not even touched
+  });
+
+  it('the same time with different contents is written (whole-second times)', async () => {
+    const shop = `${run}-equal`;
+    await store.upsertMany(shop, 'orders', [v('1', 30, { status: 'A' })]);
+    expect(await store.upsertMany(shop, 'orders', [v('1', 30, { status: 'B' })])).toEqual({ written: 1, skippedAsOlder: 0 });
+    expect((await get(shop, '1'))?.data).toMatchObject({ status: 'B' });
+  });
+
+  it('within one batch the newest version of an id wins, whatever its position', async () => {
+    // Proved: before the fix the last element won, so [v40, v35] stored v35.
+    const shop = `${run}-batch`;
+    await store.upsertMany(shop, 'orders', [v('1', 40, { n: 40 }), v('1', 35, { n: 35 })]);
+    expect((await get(shop, '1'))?.data).toMatchObject({ n: 40 });
+    await store.upsertMany(shop, 'orders', [v('2', 1, { n: 1 })]);
+    await store.upsertMany(shop, 'orders', [v('2', 50, { n: 50 }), v('2', 45, { n: 45 })]);
+    expect((await get(shop, '2'))?.data).toMatchObject({ n: 50 });
+  });
+
+  it('a tombstone never hides a newer version; a late older version never resurrects a tombstone', async () => {
+    const shop = `${run}-tomb`;
+    await store.upsertMany(shop, 'orders', [v('1', 30)]);
+    // Deletion older than what we hold (a late, shuffled delivery): ignored.
+    expect(await store.tombstone(shop, 'orders', [{ recordId: '1', deletedAt: T(20) }])).toBe(0);
+    expect((await get(shop, '1'))?.deleted).toBe(false);
+    // A newer deletion applies.
+    expect(await store.tombstone(shop, 'orders', [{ recordId: '1', deletedAt: T(40) }])).toBe(1);
+    expect((await get(shop, '1'))?.deleted).toBe(true);
+    // A version fetched before the deletion (time 35 < 40) arriving late must not bring the record back.
+    // Proved: before the fix the tombstone kept lastUpdateTime 30, the guard compared with 30 and resurrected it.
+    expect(await store.upsertMany(shop, 'orders', [v('1', 35)])).toEqual({ written: 0, skippedAsOlder: 1 });
+    expect((await get(shop, '1'))?.deleted).toBe(true);
+    // Same second as the deletion: deletion is final in Upgates, so it stays deleted too.
+    await store.upsertMany(shop, 'orders', [v('1', 40)]);
+    expect((await get(shop, '1'))?.deleted).toBe(true);
+    // A genuinely newer version (re-created) is written.
+    expect((await store.upsertMany(shop, 'orders', [v('1', 41)])).written).toBe(1);
+    expect((await get(shop, '1'))).toMatchObject({ deleted: false, deletedAt: null });
+  });
+
+  it('a delete of a never-seen record leaves a tombstone that stops older late updates', async () => {
+    const shop = `${run}-unseen`;
+    expect(await store.tombstone(shop, 'orders', [{ recordId: '9', deletedAt: T(40) }])).toBe(1);
+    expect(await store.tombstone(shop, 'orders', [{ recordId: '9', deletedAt: T(40) }])).toBe(0); // idempotent
+    expect(await store.upsertMany(shop, 'orders', [v('9', 39)])).toEqual({ written: 0, skippedAsOlder: 1 });
+    expect(await get(shop, '9')).toMatchObject({ deleted: true, data: null });
+    expect(await store.countLive(shop)).toEqual({ orders: 0 });
+  });
+
+  it('concurrent writers of one record end on the newest version', async () => {
+    const shop = `${run}-race`;
+    await Promise.all([3, 5, 1, 4, 2].map((s) => store.upsertMany(shop, 'orders', [v('1', s, { n: s })])));
+    expect((await get(shop, '1'))?.data).toMatchObject({ n: 5 });
+    expect(await db.models.SyncedRecord.countDocuments({ shopToken: shop })).toBe(1);
+  });
+
+  it('out-of-order sequences with duplicates and deletes converge to the newest state', async () => {
+    const shop = `${run}-converge`;
+    const rng = new Rng(42);
+    // 15 ids x 4 versions; every third id is deleted after its last version. Events shuffled, duplicated,
+    // applied in batches of 8 (upserts) or one by one (tombstones).
+    type Ev = { kind: 'v'; id: string; s: number } | { kind: 'd'; id: string; s: number };
+    const events: Ev[] = [];
+    const expected = new Map<string, { deleted: boolean; s: number }>();
+    for (let i = 0; i < 15; i++) {
+      const id = String(1000 + i);
+      for (let k = 1; k <= 4; k++) events.push({ kind: 'v', id, s: i + k * 2 });
+      expected.set(id, { deleted: false, s: i + 8 });
+      if (i % 3 === 0) {
+        events.push({ kind: 'd', id, s: i + 9 });
+        expected.set(id, { deleted: true, s: i + 9 });
+      }
+    }
+    for (const e of [...events]) if (rng.chance(0.3)) events.push({ ...e });
+    rng.shuffle(events);
+    for (let i = 0; i < events.length; ) {
+      const head = events[i]!;
+      if (head.kind === 'd') {
+        await store.tombstone(shop, 'orders', [{ recordId: head.id, deletedAt: T(head.s) }]);
+        i++;
+        continue;
+      }
+      const batch: Ev[] = [];
+      while (i < events.length && events[i]!.kind === 'v' && batch.length < 8) batch.push(events[i++]!);
+      await store.upsertMany(shop, 'orders', batch.map((e) => v(e.id, e.s, { n: e.s })));
+    }
+    const docs = await db.models.SyncedRecord.find({ shopToken: shop }).lean();
+    expect(docs).toHaveLength(15);
+    for (const doc of docs) {
+      const want = expected.get(doc.recordId)!;
+      expect({ id: doc.recordId, deleted: doc.deleted }).toEqual({ id: doc.recordId, deleted: want.deleted });
+      if (!want.deleted) expect((doc.data as { n: number }).n).toBe(want.s);
+    }
+  });
+});
