@@ -1,0 +1,97 @@
+// Everything the iframe page shows, gathered in parallel from MongoDB, the usage ledger and the shop
+// workflow's query. Temporal is optional here: a query that fails or takes longer than a moment leaves
+// `live` null and the page falls back to stored data, so the merchant sees a page even when Temporal is down.
+import { PROFILE_NAMES, expectedCallsPerDay, getProfile, type ProfileVersion } from '../../profiles/index.js';
+import type { AddonProfileName } from '../../config.js';
+import { shopWorkflowId } from '../../temporal/workflow-ids.js';
+import { utcDay } from '../../upgates/usage-ledger.js';
+import { shopStateQuery, type ShopStatusView } from '../../../workflows/messages.js';
+import type { AppDeps } from '../deps.js';
+import { effectiveSettings, type SettingValues } from './settings-form.js';
+
+const QUERY_DEADLINE_MS = 1500;
+
+export interface ShipmentOption {
+  id: string;
+  name: string;
+}
+
+export interface PageData {
+  shop: { token: string; status: string; projectName: string | null; installError: string | null; lastWebhookAt: Date | null };
+  account: { company: string | null; companyNumber: string | null } | null;
+  profile: ProfileVersion | null;
+  /** Records per resource, tombstones excluded. */
+  counts: Record<string, number>;
+  live: ShopStatusView | null;
+  usage: { total: number; budget: number };
+  settings: SettingValues;
+  shipments: ShipmentOption[];
+}
+
+export function profileOf(shop: { profile: string; version: number }): ProfileVersion | null {
+  if (!(PROFILE_NAMES as string[]).includes(shop.profile)) return null;
+  try {
+    return getProfile(shop.profile as AddonProfileName, shop.version);
+  } catch {
+    return null;
+  }
+}
+
+/** The shop workflow's state, or null when Temporal or the workflow cannot answer within the deadline. */
+export async function queryShopState(deps: AppDeps, shopToken: string): Promise<ShopStatusView | null> {
+  const query = deps.temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+    deps.temporal.workflow.getHandle(shopWorkflowId(shopToken)).query(shopStateQuery),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), QUERY_DEADLINE_MS + 250)));
+  try {
+    return await Promise.race([query, timeout]);
+  } catch (error) {
+    deps.logger.debug({ err: error, shopToken }, 'iframe: shop state query failed');
+    return null;
+  } finally {
+    clearTimeout(timer);
+    query.catch(() => undefined);
+  }
+}
+
+/** Shipping methods (from the synced `shipments` code list) for carrier pairing, named in the page language. */
+export async function loadShipments(deps: AppDeps, shopToken: string, lang: string): Promise<ShipmentOption[]> {
+  const docs = await deps.db.models.SyncedRecord.find({ shopToken, resource: 'shipments', deleted: false }, { recordId: 1, data: 1 }).lean();
+  return docs
+    .map((doc) => ({ id: doc.recordId, name: shipmentName(doc.data, lang) ?? doc.recordId }))
+    .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+}
+
+function shipmentName(data: unknown, lang: string): string | undefined {
+  const record = data as { code?: unknown; descriptions?: Array<{ language_id?: unknown; name?: unknown }> } | null;
+  const descriptions = Array.isArray(record?.descriptions) ? record.descriptions : [];
+  const named = descriptions.find((d) => d.language_id === lang && typeof d.name === 'string') ?? descriptions.find((d) => typeof d.name === 'string');
+  if (typeof named?.name === 'string' && named.name) return named.name;
+  return typeof record?.code === 'string' ? record.code : undefined;
+}
+
+export async function loadPageData(deps: AppDeps, shopToken: string, lang: string): Promise<PageData | null> {
+  const { Shop, Account, SyncedRecord } = deps.db.models;
+  const shop = await Shop.findOne({ token: shopToken }, { credentials: 0, webhookKeyHash: 0, webhookKeyNonce: 0 }).lean();
+  if (!shop) return null;
+  const profile = profileOf(shop);
+  const resources = profile ? [...new Set([...profile.initialSync.map((s) => s.resource), ...profile.codeLists])].filter((r) => r !== 'owner') : [];
+  const [account, live, usage, shipments, ...counts] = await Promise.all([
+    shop.accountId ? Account.findById(shop.accountId, { company: 1, companyNumber: 1 }).lean() : Account.findOne({ shopTokens: shopToken }, { company: 1, companyNumber: 1 }).lean(),
+    queryShopState(deps, shopToken),
+    deps.ledger.getUsage(shopToken, utcDay()),
+    profile?.settings.some((d) => d.type === 'mapping' && d.from === 'shipments') ? loadShipments(deps, shopToken, lang) : Promise.resolve([]),
+    ...resources.map((resource) => SyncedRecord.countDocuments({ shopToken, resource, deleted: false })),
+  ]);
+  return {
+    shop: { token: shop.token, status: shop.status, projectName: shop.projectName ?? null, installError: shop.installError ?? null, lastWebhookAt: shop.lastWebhookAt ?? null },
+    account: account ? { company: account.company ?? null, companyNumber: account.companyNumber ?? null } : null,
+    profile,
+    counts: Object.fromEntries(resources.map((r, i) => [r, counts[i] ?? 0])),
+    live,
+    usage: { total: usage.total, budget: profile ? expectedCallsPerDay(profile) : 0 },
+    settings: profile ? effectiveSettings(profile.settings, shop.settings) : {},
+    shipments,
+  };
+}

@@ -1,0 +1,39 @@
+// POST /app/settings — saves the active profile's settings into Shop.settings. The submission is validated
+// as a whole against the profile's declarations (carrier pairing only for synced shipping methods and known
+// carriers); anything invalid answers 400 and changes nothing.
+import type { RequestHandler } from 'express';
+import type { AppDeps } from '../deps.js';
+import { t } from './i18n.js';
+import { profileOf } from './page-data.js';
+import { answer, authenticatePost, fail } from './respond.js';
+import { settingsInput, settingsSchema } from './settings-form.js';
+
+export const postSettings =
+  (deps: AppDeps): RequestHandler =>
+  async (req, res) => {
+    const auth = authenticatePost(deps, req, res);
+    if (!auth) return;
+    const { shop: shopToken, lang } = auth.session;
+    const tr = t(lang);
+    const { Shop, SyncedRecord } = deps.db.models;
+    const shop = await Shop.findOne({ token: shopToken }, { status: 1, profile: 1, version: 1 }).lean();
+    if (!shop || shop.status === 'uninstalled') return fail(req, res, 404, lang, 'error.notInstalled');
+    const declarations = profileOf(shop)?.settings ?? [];
+
+    const knownIds: Record<string, Set<string>> = {};
+    for (const d of declarations) {
+      if (d.type !== 'mapping' || knownIds[d.from]) continue;
+      const docs = await SyncedRecord.find({ shopToken, resource: d.from, deleted: false }, { recordId: 1 }).lean();
+      knownIds[d.from] = new Set(docs.map((doc) => doc.recordId));
+    }
+    const parsed = settingsSchema(declarations, knownIds).safeParse(settingsInput(declarations, req.body));
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+      return answer(deps, req, res, auth, 400, { ok: false, tone: 'err', message: tr('invalid'), issues }, 'settings');
+    }
+
+    const set = Object.fromEntries(Object.entries(parsed.data).map(([key, value]) => [`settings.${key}`, value]));
+    if (Object.keys(set).length) await Shop.updateOne({ token: shopToken, status: { $ne: 'uninstalled' } }, { $set: set });
+    deps.logger.info({ shopToken, keys: Object.keys(parsed.data) }, 'iframe: settings saved');
+    return answer(deps, req, res, auth, 200, { ok: true, tone: 'ok', message: tr('saved'), settings: parsed.data }, 'settings');
+  };
