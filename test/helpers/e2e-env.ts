@@ -64,3 +64,13 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/** Waits until the shop workflow reports phase 'live' (initial sync done) and returns its state. */
+export async function waitShopLive(e2e: E2E, token: string, timeoutMs = 120_000) {
+  const { shopStateQuery } = await import('../../workflows/messages.js');
+  const { shopWorkflowId } = await import('../../src/temporal/workflow-ids.js');
+  return eventually(`shop ${token} live`, async () => {
+    const state = await e2e.app.temporal.workflow.getHandle(shopWorkflowId(token)).query(shopStateQuery);
+    return state.phase === 'live' ? state : undefined;
+  }, timeoutMs);
+}
