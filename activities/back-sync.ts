@@ -1,90 +1,232 @@
 // Writes from the vendor's side back into Upgates, executed by the shop workflow one at a time (so the
 // concurrency cap, the usage ledger and the profile's declared accesses hold for writes too).
+// Two halves: `buildBackSyncCall` turns validated items, the profile action and the shop's settings into
+// the exact request body (pure, unit-tested), and the activity sends it. The profile's `forbiddenFields`
+// are checked on that body, i.e. on what would actually leave, not on what the vendor sent.
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { BackSyncRequest, BackSyncResult } from '../workflows/messages.js';
 import { assertAccessDeclared, UndeclaredAccessError } from '../src/profiles/index.js';
+import type { BackSyncAction, ProfileVersion } from '../src/profiles/types.js';
+import type { UpgatesClient } from '../src/upgates/client.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
 import type { ActivityDeps } from './deps.js';
 import { clientForShop } from './shop-context.js';
 
+const newsletterAccept = z.enum(['yes', 'no', 'notset']);
+
 export const backSyncItemSchemas = {
-  'order-status': z.object({
-    order_number: z.string().min(1).max(64),
-    status_id: z.coerce.number().int().positive().optional(),
-    tracking_code: z.string().max(255).optional(),
-  }).refine((o) => o.status_id !== undefined || o.tracking_code !== undefined, 'status_id or tracking_code is required'),
-  stock: z.object({
-    code: z.string().min(1).max(128),
-    stock: z.number().int().min(0),
-    variants: z.array(z.object({ code: z.string().min(1).max(128), stock: z.number().int().min(0) })).max(100).optional(),
-  }).strict(),
-  'customer-consent': z.object({ email: z.string().email(), newsletter_accept: z.enum(['yes', 'no', 'notset']) }),
-  'customer-create': z.object({ email: z.string().email(), language: z.enum(['cs', 'sk', 'en']).default('cs'), newsletter_accept: z.enum(['yes', 'no', 'notset']).default('yes') }),
+  'order-status': z
+    .object({
+      order_number: z.string().min(1).max(64),
+      status_id: z.coerce.number().int().positive().optional(),
+      tracking_code: z.string().min(1).max(255).optional(),
+    })
+    .refine((o) => o.status_id !== undefined || o.tracking_code !== undefined, 'status_id or tracking_code is required'),
+  stock: z
+    .object({
+      code: z.string().min(1).max(128),
+      stock: z.number().int().min(0),
+      variants: z.array(z.object({ code: z.string().min(1).max(128), stock: z.number().int().min(0) }).strict()).max(100).optional(),
+    })
+    .strict(),
+  'customer-consent': z.object({ email: z.string().email(), newsletter_accept: newsletterAccept }),
+  'customer-create': z.object({
+    email: z.string().email(),
+    language: z.enum(['cs', 'sk', 'en']).default('cs'),
+    newsletter_accept: newsletterAccept.default('yes'),
+  }),
   'campaign-vouchers': z.object({
     count: z.number().int().min(1).max(1000),
     type: z.enum(['price', 'percentage', 'payment_shipment']),
     currency_id: z.string().length(3),
     amount: z.number().positive(),
-    date_from: z.string().optional(),
-    date_to: z.string().optional(),
+    date_from: z.iso.date().optional(),
+    date_to: z.iso.date().optional(),
     note: z.string().max(255).optional(),
   }),
-  'campaign-vouchers-delete': z.object({ voucher_code: z.string().min(1) }),
+  'campaign-vouchers-delete': z.object({ voucher_code: z.string().min(1).max(64) }),
 } as const;
 export type BackSyncActionId = keyof typeof backSyncItemSchemas;
+export type BackSyncItem<A extends BackSyncActionId> = z.output<(typeof backSyncItemSchemas)[A]>;
+
+export const isBackSyncActionId = (id: string): id is BackSyncActionId => Object.hasOwn(backSyncItemSchemas, id);
+
+/** The one Upgates call an action makes, with the body exactly as the client will send it. */
+export type BackSyncCall =
+  | { kind: 'updateOrders'; body: { send_emails_yn: boolean; send_sms_yn: boolean; orders: Array<{ order_number: string; status_id?: number; tracking_code?: string }> } }
+  | { kind: 'updateProducts'; body: { products: Array<{ code: string; stock: number; variants?: Array<{ code: string; stock: number }> }> } }
+  | { kind: 'updateCustomers'; body: { customers: Array<{ login: { email: string }; newsletter_accept: string }> } }
+  | { kind: 'createCustomers'; body: { customers: Array<{ type: 'contact'; language: string; newsletter_accept: string; login: { email: string } }> } }
+  | { kind: 'createVouchers'; body: BackSyncItem<'campaign-vouchers'> }
+  | { kind: 'deleteVouchers'; body: { voucher_codes: string[] } };
+
+/** A refusal by policy (profile, settings): reported to the caller, never retried. */
+export class BackSyncRefusedError extends Error {
+  override readonly name = 'BackSyncRefusedError';
+}
+
+/** The shop's value of a declared setting, or the profile's default for it. */
+export function settingValue(profile: ProfileVersion, settings: Record<string, unknown> | null | undefined, key: string): unknown {
+  const declared = profile.settings.find((s) => s.key === key);
+  const stored = settings?.[key];
+  if (declared && stored !== undefined && stored !== null) {
+    if (declared.type === 'boolean' && typeof stored === 'boolean') return stored;
+    if (declared.type === 'number' && typeof stored === 'number' && Number.isFinite(stored)) return stored;
+    if (declared.type === 'emailList' && Array.isArray(stored)) return stored;
+    if (declared.type === 'mapping' && typeof stored === 'object') return stored;
+  }
+  return declared?.default;
+}
+
+/**
+ * Paths in `forbiddenFields` (e.g. `products[].variants[].stock_increment`) present in a request body.
+ * `name[]` steps into every element of the array `name`; the last step names the forbidden key.
+ */
+export function forbiddenFieldsIn(body: unknown, forbidden: readonly string[]): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, steps: string[], path: string, rule: string) => {
+    if (!value || typeof value !== 'object') return;
+    const [step, ...rest] = steps;
+    if (step === undefined) return;
+    const isArray = step.endsWith('[]');
+    const key = isArray ? step.slice(0, -2) : step;
+    if (!Object.hasOwn(value, key)) return;
+    const next = (value as Record<string, unknown>)[key];
+    if (rest.length === 0) {
+      found.push(`${path}${key}`);
+      return;
+    }
+    if (isArray) {
+      if (Array.isArray(next)) next.forEach((element, i) => walk(element, rest, `${path}${key}[${i}].`, rule));
+    } else walk(next, rest, `${path}${key}.`, rule);
+  };
+  for (const rule of forbidden) walk(body, rule.split('.'), '', rule);
+  return found;
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The request for one back-sync action. Items are parsed again here (the activity trusts nothing) and
+ * rebuilt field by field, so nothing the vendor added by accident reaches Upgates.
+ */
+export function buildBackSyncCall(
+  profile: ProfileVersion,
+  request: BackSyncRequest,
+  settings: Record<string, unknown> | null | undefined,
+  now: number = Date.now(),
+): { action: BackSyncAction; call: BackSyncCall } {
+  const action = profile.backSync.find((a) => a.id === request.action);
+  if (!action || !isBackSyncActionId(action.id)) {
+    throw new BackSyncRefusedError(`action ${request.action} is not part of the ${profile.profile} profile v${profile.version}`);
+  }
+  // The runtime refuses a call the active profile does not declare.
+  assertAccessDeclared(profile, action.access);
+  if (request.items.length === 0) throw new BackSyncRefusedError('no items');
+  if (request.items.length > action.maxBatch) throw new BackSyncRefusedError(`${action.id} takes at most ${action.maxBatch} item(s) per request, got ${request.items.length}`);
+  const setting = (key: string) => settingValue(profile, settings, key);
+  const id: BackSyncActionId = action.id;
+  const call = ((): BackSyncCall => {
+    switch (id) {
+      case 'order-status': {
+        const items = request.items.map((item) => backSyncItemSchemas[id].parse(item));
+        // Upgates defaults send_emails_yn/send_sms_yn to true: always decide explicitly, from the settings.
+        const sendEmails = setting('notifyCustomerOnStatusChange') === true;
+        const sendSms = (action.settingKeys ?? []).includes('smsCustomerOnStatusChange') && setting('smsCustomerOnStatusChange') === true;
+        const orders = items.map((i) => ({
+          order_number: i.order_number,
+          ...(i.status_id !== undefined ? { status_id: i.status_id } : {}),
+          ...(i.tracking_code !== undefined ? { tracking_code: i.tracking_code } : {}),
+        }));
+        return { kind: 'updateOrders', body: { send_emails_yn: sendEmails, send_sms_yn: sendSms, orders } };
+      }
+      case 'stock': {
+        if (profile.settings.some((s) => s.key === 'stockSyncEnabled') && setting('stockSyncEnabled') !== true) {
+          throw new BackSyncRefusedError('stock sync is turned off in the shop settings (stockSyncEnabled)');
+        }
+        const items = request.items.map((item) => backSyncItemSchemas[id].parse(item));
+        // Absolute stock only: Upgates already deducted ordered quantities, so a relative write would deduct twice.
+        const products = items.map((i) => ({
+          code: i.code,
+          stock: i.stock,
+          ...(i.variants?.length ? { variants: i.variants.map((v) => ({ code: v.code, stock: v.stock })) } : {}),
+        }));
+        return { kind: 'updateProducts', body: { products } };
+      }
+      case 'customer-consent': {
+        const items = request.items.map((item) => backSyncItemSchemas[id].parse(item));
+        // Paired by login.email; only newsletter_accept is written.
+        return { kind: 'updateCustomers', body: { customers: items.map((i) => ({ login: { email: i.email }, newsletter_accept: i.newsletter_accept })) } };
+      }
+      case 'customer-create': {
+        const items = request.items.map((item) => backSyncItemSchemas[id].parse(item));
+        // Always an unregistered contact: we never create a login or make Upgates send a password.
+        const customers = items.map((i) => ({ type: 'contact' as const, language: i.language, newsletter_accept: i.newsletter_accept, login: { email: i.email } }));
+        return { kind: 'createCustomers', body: { customers } };
+      }
+      case 'campaign-vouchers': {
+        const item = backSyncItemSchemas[id].parse(request.items[0]);
+        const from = item.date_from ?? isoDay(now);
+        const days = Number(setting('voucherValidityDays') ?? 30);
+        const to = item.date_to ?? isoDay(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000);
+        return { kind: 'createVouchers', body: { ...item, date_from: from, date_to: to } };
+      }
+      case 'campaign-vouchers-delete': {
+        const items = request.items.map((item) => backSyncItemSchemas[id].parse(item));
+        return { kind: 'deleteVouchers', body: { voucher_codes: [...new Set(items.map((i) => i.voucher_code))] } };
+      }
+    }
+  })();
+  const forbidden = forbiddenFieldsIn(call.body, action.forbiddenFields ?? []);
+  if (forbidden.length) throw new BackSyncRefusedError(`${action.id} must never send ${forbidden.join(', ')}`);
+  return { action, call };
+}
+
+const allOk = (results: Array<Record<string, unknown>>, flag: string) => results.every((r) => r[flag] !== false);
+
+async function send(client: UpgatesClient, call: BackSyncCall): Promise<BackSyncResult> {
+  const priority = 'mandatory' as const;
+  switch (call.kind) {
+    case 'updateOrders': {
+      const { send_emails_yn, send_sms_yn, orders } = call.body;
+      const results = (await client.updateOrders(orders, { sendEmails: send_emails_yn, sendSms: send_sms_yn, priority })) as Array<Record<string, unknown>>;
+      return { ok: allOk(results, 'updated_yn'), results };
+    }
+    case 'updateProducts': {
+      const results = (await client.updateProducts(call.body.products, { priority })) as Array<Record<string, unknown>>;
+      return { ok: allOk(results, 'updated_yn'), results };
+    }
+    case 'updateCustomers': {
+      const results = (await client.updateCustomers(call.body.customers, { priority })) as Array<Record<string, unknown>>;
+      return { ok: allOk(results, 'updated_yn'), results };
+    }
+    case 'createCustomers': {
+      const results = (await client.createCustomers(call.body.customers, { priority })) as Array<Record<string, unknown>>;
+      return { ok: allOk(results, 'inserted_yn'), results };
+    }
+    case 'createVouchers': {
+      const codes = await client.createVouchers(call.body, { priority });
+      return { ok: codes.length === call.body.count, results: codes.map((voucher_code) => ({ voucher_code, created_yn: true })) };
+    }
+    case 'deleteVouchers': {
+      const results = (await client.deleteVouchers(call.body.voucher_codes, { priority })) as Array<Record<string, unknown>>;
+      return { ok: allOk(results, 'deleted_yn'), results };
+    }
+  }
+}
 
 export function createBackSyncActivities(deps: ActivityDeps) {
   return {
     async executeBackSync({ shopToken, request }: { shopToken: string; request: BackSyncRequest }): Promise<BackSyncResult> {
       try {
         const { shop, client, profile } = await clientForShop(deps, shopToken);
-        const action = profile.backSync.find((a) => a.id === request.action);
-        if (!action) return { ok: false, results: [], message: `action ${request.action} is not part of the ${profile.profile} profile v${profile.version}` };
-        // The runtime refuses a call the active profile does not declare.
-        assertAccessDeclared(profile, action.access);
-        const schema = backSyncItemSchemas[request.action as BackSyncActionId];
-        const items = request.items.map((item) => schema.parse(item));
-        const settings = (shop.settings ?? {}) as Record<string, unknown>;
-        switch (request.action as BackSyncActionId) {
-          case 'order-status': {
-            const sendEmails = Boolean(settings.notifyCustomerOnStatusChange ?? false);
-            const results = await client.updateOrders(items as Array<{ order_number: string }>, { sendEmails, priority: 'mandatory' });
-            return { ok: results.every((r) => r.updated_yn !== false), results: results as Array<Record<string, unknown>> };
-          }
-          case 'stock': {
-            // Absolute stock only, never stock_increment (Upgates already deducted ordered quantities).
-            const results = await client.updateProducts(items as Array<{ code: string }>, { priority: 'mandatory' });
-            return { ok: results.every((r) => r.updated_yn !== false), results: results as Array<Record<string, unknown>> };
-          }
-          case 'customer-consent': {
-            const writes = (items as Array<{ email: string; newsletter_accept: string }>).map((i) => ({ login: { email: i.email }, newsletter_accept: i.newsletter_accept }));
-            const results = await client.updateCustomers(writes, { priority: 'mandatory' });
-            return { ok: results.every((r) => r.updated_yn !== false), results: results as Array<Record<string, unknown>> };
-          }
-          case 'customer-create': {
-            const writes = (items as Array<{ email: string; language: string; newsletter_accept: string }>).map((i) => ({
-              type: 'contact',
-              language: i.language,
-              newsletter_accept: i.newsletter_accept,
-              login: { email: i.email },
-            }));
-            const results = await client.createCustomers(writes, { priority: 'mandatory' });
-            return { ok: results.every((r) => (r as Record<string, unknown>).inserted_yn !== false), results: results as Array<Record<string, unknown>> };
-          }
-          case 'campaign-vouchers': {
-            const codes: string[] = [];
-            for (const item of items as Array<z.output<(typeof backSyncItemSchemas)['campaign-vouchers']>>) codes.push(...(await client.createVouchers(item, { priority: 'mandatory' })));
-            return { ok: true, results: codes.map((code) => ({ voucher_code: code })) };
-          }
-          case 'campaign-vouchers-delete': {
-            const results = await client.deleteVouchers((items as Array<{ voucher_code: string }>).map((i) => i.voucher_code), { priority: 'mandatory' });
-            return { ok: results.every((r) => r.deleted_yn !== false), results: results as Array<Record<string, unknown>> };
-          }
-        }
-        return { ok: false, results: [], message: `unsupported action ${request.action}` };
+        const { call } = buildBackSyncCall(profile, request, shop.settings as Record<string, unknown> | null);
+        return await send(client, call);
       } catch (error) {
-        if (error instanceof z.ZodError) throw ApplicationFailure.nonRetryable(`invalid ${request.action} items: ${error.issues.map((i) => i.message).join('; ')}`, 'InvalidBackSync');
+        // Policy refusals are an answer, not a failure: the caller learns why and nothing is retried.
+        if (error instanceof BackSyncRefusedError) return { ok: false, results: [], message: error.message };
+        if (error instanceof z.ZodError) return { ok: false, results: [], message: `invalid ${request.action} items: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
         if (error instanceof UndeclaredAccessError) throw ApplicationFailure.nonRetryable(error.message, 'UndeclaredAccess');
         throw toTemporalFailure(error);
       }

@@ -7,6 +7,7 @@ export type AddonProfileName = (typeof PROFILES)[number];
 
 const DEV_APP_SECRET = 'dev-only-app-secret-do-not-use-in-production-0123456789';
 const DEV_SIGNATURE_TOKEN = 'dev-signature-token';
+const DEV_VENDOR_API_TOKEN = 'dev-vendor-api-token';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -27,6 +28,8 @@ const envSchema = z.object({
   UPGATES_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   UPGATES_ADMIN_ORIGINS: z.string().default('https://*.upgates.com https://*.upgates.cz https://*.upgates.sk'),
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Bearer token of the vendor REST API (`/api/vendor/...`): the vendor's own system writes back through it. */
+  VENDOR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ADDON_PROFILE: z.enum(PROFILES).default('expedition'),
 
   SYNC_QUIET_SECONDS: seconds(5),
@@ -35,11 +38,13 @@ const envSchema = z.object({
   RECONCILE_PERIOD_SECONDS: seconds(86_400),
   INITIAL_SYNC_LOOKBACK_DAYS: seconds(90),
   UNINSTALL_RETENTION_DAYS: seconds(30),
-  SESSION_TTL_SECONDS: seconds(600),
-  INSTALL_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(4000),
-});
   /** Overrides UNINSTALL_RETENTION_DAYS with a period in seconds (tests, operators who purge sooner). */
   UNINSTALL_RETENTION_SECONDS: z.coerce.number().int().positive().optional(),
+  SESSION_TTL_SECONDS: seconds(600),
+  INSTALL_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(4000),
+  /** How long a vendor API request waits for its write; past it the answer is 202 with an id to poll. */
+  VENDOR_API_WAIT_SECONDS: seconds(25),
+});
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -51,15 +56,17 @@ export interface Config {
   mongodbUri: string;
   upgates: { signatureToken: string; publicKeyUrl: string; publicKeyFile: string | undefined; adminOrigins: string[] };
   appSecret: string;
+  vendorApiToken: string;
   profile: AddonProfileName;
   sync: { quietSeconds: number; maxWaitSeconds: number; syncNowCooldownSeconds: number; initialLookbackDays: number; reconcilePeriodSeconds: number };
   uninstallRetentionDays: number;
-  sessionTtlSeconds: number;
-  installAnswerTimeoutMs: number;
-}
-
   /** How long synced data is kept after an uninstall before the purge (UNINSTALL_RETENTION_SECONDS or the days). */
   uninstallRetentionSeconds: number;
+  sessionTtlSeconds: number;
+  installAnswerTimeoutMs: number;
+  vendorApiWaitMs: number;
+}
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,7 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production') {
-    const missing = (['APP_SECRET', 'UPGATES_SIGNATURE_TOKEN', 'PUBLIC_URL'] as const).filter((name) => !e[name]);
+    const missing = (['APP_SECRET', 'UPGATES_SIGNATURE_TOKEN', 'PUBLIC_URL', 'VENDOR_API_TOKEN'] as const).filter((name) => !e[name]);
     if (missing.length) throw new ConfigError(`Missing required environment variable(s) in production: ${missing.join(', ')}`);
   }
   return {
@@ -88,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       adminOrigins: e.UPGATES_ADMIN_ORIGINS.split(/\s+/).filter(Boolean),
     },
     appSecret: e.APP_SECRET ?? DEV_APP_SECRET,
+    vendorApiToken: e.VENDOR_API_TOKEN ?? DEV_VENDOR_API_TOKEN,
     profile: e.ADDON_PROFILE,
     sync: {
       quietSeconds: e.SYNC_QUIET_SECONDS,
@@ -97,12 +105,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reconcilePeriodSeconds: e.RECONCILE_PERIOD_SECONDS,
     },
     uninstallRetentionDays: e.UNINSTALL_RETENTION_DAYS,
+    uninstallRetentionSeconds: e.UNINSTALL_RETENTION_SECONDS ?? e.UNINSTALL_RETENTION_DAYS * 86_400,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     installAnswerTimeoutMs: e.INSTALL_ANSWER_TIMEOUT_MS,
+    vendorApiWaitMs: e.VENDOR_API_WAIT_SECONDS * 1000,
   };
 }
 
-    uninstallRetentionSeconds: e.UNINSTALL_RETENTION_SECONDS ?? e.UNINSTALL_RETENTION_DAYS * 86_400,
 /** Names of every variable the app reads; docker-compose.yml is checked against this list in a test. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
 

@@ -1,5 +1,39 @@
-// Mount point of the vendor REST API (`/api/vendor/...`, issue 7). Filled in by the back-sync feature.
-import type { Express } from 'express';
+// The vendor REST API (`/api/vendor/...`): the vendor's own system (warehouse, carrier, e-mailing) writes
+// back into Upgates. Bearer token (VENDOR_API_TOKEN), zod-validated bodies (400, nothing changed), one
+// route per file. Every write goes through the shop workflow's `backSync` update (back-sync-gateway.ts).
+//
+// Answers: 200 per-item results (`updated_yn`/`inserted_yn`/`deleted_yn`, `messages`; `ok` false when any
+// item failed) | 202 still running, poll `GET .../back-sync/:updateId` | 400 invalid | 401 bad token |
+// 404 unknown or uninstalled shop | 409 action not in the shop's profile, shop not live, or refused by a
+// setting | 413 more than the action's batch (100 items; 1 voucher batch) — we refuse rather than split, so
+// a request is applied by one Upgates call or not at all | 503 Temporal unreachable (retry with the same
+// `Idempotency-Key` header: the update id is derived from it, so a retry never writes twice).
+import express, { type Express } from 'express';
 import type { AppDeps } from '../deps.js';
+import { vendorAuth } from './auth.js';
+import { deleteCampaignVouchers } from './deleteCampaignVouchers.js';
+import { getBackSyncResult } from './getBackSyncResult.js';
+import { postCampaignVouchers } from './postCampaignVouchers.js';
+import { postSubscribers } from './postSubscribers.js';
+import { putOrder } from './putOrder.js';
+import { putOrders } from './putOrders.js';
+import { putStock } from './putStock.js';
+import { putSubscriber } from './putSubscriber.js';
 
-export function mountVendorRoutes(_app: Express, _deps: AppDeps): void {}
+export function mountVendorRoutes(app: Express, deps: AppDeps): void {
+  const router = express.Router();
+  router.use(vendorAuth(deps.config.vendorApiToken));
+  router.use(express.json({ limit: '1mb' }));
+  router.put('/shops/:token/orders', putOrders(deps));
+  router.put('/shops/:token/orders/:orderNumber', putOrder(deps));
+  router.put('/shops/:token/stock', putStock(deps));
+  router.post('/shops/:token/subscribers', postSubscribers(deps));
+  router.put('/shops/:token/subscribers/:email', putSubscriber(deps));
+  router.post('/shops/:token/campaigns/:id/vouchers', postCampaignVouchers(deps));
+  router.delete('/shops/:token/campaigns/:id/vouchers', deleteCampaignVouchers(deps));
+  router.get('/shops/:token/back-sync/:updateId', getBackSyncResult(deps));
+  router.use((_req, res) => {
+    res.status(404).json({ error: true, message: 'No such vendor API route' });
+  });
+  app.use('/api/vendor', router);
+}
