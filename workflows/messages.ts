@@ -29,6 +29,11 @@ export interface InstalledSignal {
 }
 export const installedSignal = defineSignal<[InstalledSignal]>('installed');
 export const uninstallSignal = defineSignal('uninstall');
+/**
+ * A repeated activation brought new API credentials. Upgates binds webhooks (and conversion codes) to the API
+ * user, so the old user's webhooks may be gone: the shop workflow re-checks them and catches up.
+ */
+export const credentialsChangedSignal = defineSignal('credentialsChanged');
 export interface VersionChangeSignal {
   fromVersion: number;
   toVersion: number;

@@ -19,6 +19,7 @@ import { addToPending, chunk, countsByResource, emptyPendingSet, oldestPendingMs
 import { alignToShopGrid, nextReconcileAt } from './lib/shop-offset.js';
 import {
   backSyncUpdate,
+  credentialsChangedSignal,
   installedSignal,
   shopStateQuery,
   syncNowUpdate,
@@ -59,7 +60,8 @@ export interface ShopSyncInput {
 
 const api = proxyActivities<ShopActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
+  // Short, so a crashed worker's activity is retried elsewhere within seconds (activities heartbeat per page).
+  heartbeatTimeout: '30 seconds',
   // Retries are Temporal's job: transient Upgates/database faults retry with backoff (429 sets its own
   // delay from Retry-After); credential and permission errors are non-retryable and handled below.
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -100,6 +102,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   let installRequest: InstalledSignal | null = null;
   let syncNowRequested = false;
   let syncNowRunning = false;
+  let credentialsChanged = false;
   let flushBlockedUntil = 0;
   const backSyncQueue: Array<{ request: BackSyncRequest; result?: BackSyncResult }> = [];
 
@@ -113,6 +116,9 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   });
   setHandler(installedSignal, (signal) => {
     installRequest = signal;
+  });
+  setHandler(credentialsChangedSignal, () => {
+    credentialsChanged = true;
   });
   setHandler(uninstallSignal, () => {
     uninstallRequested = true;
@@ -166,7 +172,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   const workReady = () =>
     installRequest !== null ||
     s.phase === 'initial-sync' ||
-    (live() && (backSyncQueue.length > 0 || syncNowRequested || s.pendingVersionChange !== null || (hasPending() && Date.now() >= flushBlockedUntil)));
+    (live() && (backSyncQueue.length > 0 || syncNowRequested || credentialsChanged || s.pendingVersionChange !== null || (hasPending() && Date.now() >= flushBlockedUntil)));
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested || (settings.maxHistoryEvents !== undefined && workflowInfo().historyLength > settings.maxHistoryEvents);
 
@@ -311,7 +317,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   // Main loop.
   upsertSearchAttributes([{ key: SyncPhase, value: s.phase }]);
   for (;;) {
-    if (shouldContinueAsNew() && backSyncQueue.length === 0 && !syncNowRequested && installRequest === null) {
+    if (shouldContinueAsNew() && backSyncQueue.length === 0 && !syncNowRequested && !credentialsChanged && installRequest === null) {
       // Wait for all handlers so nothing in flight is dropped; pending ids travel as plain JSON.
       await condition(allHandlersFinished);
       return await continueAsNew<typeof shopSyncWorkflow>({ shopToken, settings, state: s });
@@ -341,6 +347,11 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         s.initialSync = { resources: [], index: 0, nextPage: 1, totalPages: {}, counts: {}, startedAt: new Date(Date.now()).toISOString() };
         setPhase('initial-sync');
       }
+    } else if (credentialsChanged) {
+      // New API user after a repeated activation: its webhooks must exist (re-registered if missing), and
+      // changes made while none were registered are caught up incrementally.
+      credentialsChanged = false;
+      await reconcile('mandatory');
     } else if (syncNowRequested) {
       syncNowRequested = false;
       syncNowRunning = true;

@@ -4,9 +4,10 @@
 import express, { type RequestHandler } from 'express';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { installWorkflow } from '../../../workflows/install.js';
-import { installAnswerUpdate, type InstallAnswer } from '../../../workflows/messages.js';
+import { credentialsChangedSignal, installAnswerUpdate, type InstallAnswer } from '../../../workflows/messages.js';
 import { cancelPurgeSignal } from '../../../workflows/uninstall.js';
 import { getProfile, latestVersion } from '../../profiles/index.js';
+import { signalShopIfRunning } from '../../temporal/shop-workflow-client.js';
 import { installWorkflowId, uninstallWorkflowId } from '../../temporal/workflow-ids.js';
 import { installBodySchema, type InstallBody } from '../lifecycle/callback-schemas.js';
 import { verifyCallback } from '../lifecycle/verify-callback.js';
@@ -18,18 +19,28 @@ const TEMPORARILY_UNAVAILABLE: InstallAnswer = {
 };
 
 export const postInstall = (deps: AppDeps): RequestHandler[] => [
+  (_req, res, next) => {
+    // Upgates' 5 s clock starts when the request arrives, not when our handler runs: measure from here.
+    res.locals.arrivedAt = Date.now();
+    next();
+  },
   express.json({ limit: '64kb', type: () => true }),
   async (req, res) => {
     const body = await verifyCallback('install', installBodySchema, req, res, { ...deps, signatureToken: deps.config.upgates.signatureToken });
     if (!body) return;
     const outcome = await upsertShopForInstall(deps, body);
     if (outcome === 'already-active') {
-      // A duplicate activation of an installed add-on: only the credentials changed.
+      // A duplicate activation of an installed add-on: only the credentials changed. Upgates binds webhooks
+      // to the API user, so a new user may have none: the shop workflow (the only caller of the API for
+      // this shop) re-checks them and catches up. Its failure must not fail the activation.
+      await signalShopIfRunning(deps.temporal, body.token, credentialsChangedSignal).catch((error: unknown) =>
+        deps.logger.warn({ shopToken: body.token, err: error }, 'could not tell the shop workflow about new credentials; the daily reconciliation will'),
+      );
       res.json({ error: false, message: '' });
       return;
     }
     if (outcome === 'reinstall') await cancelPendingPurge(deps.temporal, body.token);
-    res.json(await startInstall(deps, body.token));
+    res.json(await startInstall(deps, body.token, res.locals.arrivedAt as number));
   },
 ];
 
@@ -92,7 +103,7 @@ function knownVersion(deps: AppDeps, version: number): number {
   }
 }
 
-async function startInstall(deps: AppDeps, shopToken: string): Promise<InstallAnswer> {
+async function startInstall(deps: AppDeps, shopToken: string, arrivedAt: number): Promise<InstallAnswer> {
   const startWorkflowOperation = new WithStartWorkflowOperation(installWorkflow, {
     workflowId: installWorkflowId(shopToken),
     taskQueue: deps.config.temporal.taskQueue,
@@ -103,7 +114,8 @@ async function startInstall(deps: AppDeps, shopToken: string): Promise<InstallAn
   });
   const update = deps.temporal.workflow.executeUpdateWithStart(installAnswerUpdate, { startWorkflowOperation });
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), deps.config.installAnswerTimeoutMs)));
+  const remainingMs = Math.max(0, deps.config.installAnswerTimeoutMs - (Date.now() - arrivedAt));
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), remainingMs)));
   try {
     const answer = await Promise.race([update, timeout]);
     if (answer !== 'timeout') return answer;
