@@ -6,9 +6,13 @@ import { webhookSignal } from '../../../workflows/messages.js';
 import { isWellFormedWebhookKey } from '../../security/webhook-key.js';
 import { signalWithStartShop } from '../../temporal/shop-workflow-client.js';
 import { parseWebhookBody } from '../webhooks/payload-schemas.js';
+import { createSignalCoalescer, type SignalCoalescer } from '../webhooks/signal-coalescer.js';
 import type { AppDeps } from '../deps.js';
 
-export const postWebhook = (deps: AppDeps): RequestHandler[] => [
+// Concurrent deliveries for one shop share one signal-with-start (webhooks/signal-coalescer.ts): one signal per
+// request capped throughput at Temporal's signal rate (bench/RESULTS.md). `coalesce: false` sends one signal
+// per request, for the benchmark's side-by-side comparison. `signals` is created once per mounted route.
+export const postWebhook = (deps: AppDeps, options: { coalesce?: boolean } = {}, signals = webhookSignals(deps, options)): RequestHandler[] => [
   async (req, res, next) => {
     // Reject unknown keys before reading a body of up to a few MB.
     const key = req.params.key;
@@ -38,7 +42,7 @@ export const postWebhook = (deps: AppDeps): RequestHandler[] => [
       return;
     }
     try {
-      await signalWithStartShop(deps.temporal, deps.config, shop.token, shop.profile, webhookSignal, parsed.batches);
+      await signals.submit(shop.token, shop.profile, parsed.batches);
     } catch (error) {
       deps.logger.warn({ shopToken: shop.token, err: error }, 'Temporal did not accept the webhook signal; asking Upgates to retry');
       res.status(503).json({ error: true, message: 'Temporarily unavailable' });
@@ -47,3 +51,8 @@ export const postWebhook = (deps: AppDeps): RequestHandler[] => [
     res.status(200).json({ accepted: parsed.records });
   },
 ];
+
+function webhookSignals(deps: AppDeps, options: { coalesce?: boolean }): SignalCoalescer {
+  const send: SignalCoalescer['submit'] = (shopToken, profile, batches) => signalWithStartShop(deps.temporal, deps.config, shopToken, profile, webhookSignal, batches);
+  return options.coalesce === false ? { submit: send } : createSignalCoalescer(send);
+}

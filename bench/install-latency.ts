@@ -1,0 +1,5 @@
+import type { BenchContext } from './lib/context.js';
+import type { BenchResult } from './lib/report.js';
+export async function installLatency(_ctx: BenchContext): Promise<Omit<BenchResult, 'durationMs'>> {
+  throw new Error('not written yet');
+}

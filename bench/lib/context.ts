@@ -1,0 +1,7 @@
+import type { BenchServices } from './services.js';
+
+export interface BenchContext {
+  services: BenchServices;
+  full: boolean;
+  log(line: string): void;
+}

@@ -1,0 +1,71 @@
+// A Temporal worker in its own process, so the benchmark reads its memory (/proc/<pid>/status) apart from
+// the sandbox and the API. Same wiring as src/runtime.ts (role 'worker'), except that the record store is
+// wrapped to time the database writes (the DB share of an initial sync). Config comes from the environment
+// through src/config.ts; argv[2] is the workflow bundle file. Talks to the parent over IPC:
+//   -> {type:'ready'}            when the worker runs
+//   <- {type:'stats'}            -> {type:'stats', upsertMs, upsertCalls, upsertRecords}
+//   <- {type:'stop'}             shuts the worker down and exits
+import { loadConfig } from '../src/config.js';
+import { connectDatabase } from '../src/db/connection.js';
+import { createRecordStore, type RecordStore } from '../src/db/record-store.js';
+import { createLogger } from '../src/logger.js';
+import { createCredentialsCipher } from '../src/security/credentials-cipher.js';
+import { createWebhookUrlKeys } from '../src/shops/webhook-url-key.js';
+import { createNativeConnection, createTemporalClient } from '../src/temporal/connection.js';
+import { installSdkRuntime } from '../src/temporal/sdk-runtime.js';
+import { createWorker } from '../src/temporal/worker.js';
+import { MongoUsageLedger } from '../src/upgates/usage-ledger.js';
+
+const bundlePath = process.argv[2];
+if (!bundlePath || !process.send) throw new Error('usage: worker-child.ts <bundle.js>, started with an IPC channel');
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel, 'bench-worker');
+const db = await connectDatabase(config.mongodbUri);
+const temporal = await createTemporalClient(config.temporal);
+installSdkRuntime('ERROR');
+const connection = await createNativeConnection(config.temporal);
+
+const timing = { upsertMs: 0, upsertCalls: 0, upsertRecords: 0 };
+const store = createRecordStore(db.models);
+const records: RecordStore = {
+  ...store,
+  async upsertMany(...args: Parameters<RecordStore['upsertMany']>) {
+    const started = performance.now();
+    try {
+      return await store.upsertMany(...args);
+    } finally {
+      timing.upsertMs += performance.now() - started;
+      timing.upsertCalls++;
+      timing.upsertRecords += args[2].length;
+    }
+  },
+};
+
+const worker = await createWorker({
+  connection,
+  workflowBundle: { codePath: bundlePath } as never,
+  deps: {
+    config,
+    db,
+    records,
+    temporal,
+    logger,
+    cipher: createCredentialsCipher(config.appSecret),
+    ledger: new MongoUsageLedger(db.connection),
+    webhookKeys: createWebhookUrlKeys(config.appSecret, config.publicUrl),
+    upgatesTimeoutMs: 30_000,
+  },
+});
+const done = worker.run();
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'stats') process.send!({ type: 'stats', ...timing });
+  if (message.type === 'stop') {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  }
+});
+process.send({ type: 'ready' });
+await done.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
+await Promise.allSettled([connection.close(), temporal.connection.close(), db.close()]);
+process.exit(0);
