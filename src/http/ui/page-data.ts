@@ -10,6 +10,9 @@ import type { AppDeps } from '../deps.js';
 import { effectiveSettings, type SettingValues } from './settings-form.js';
 
 const QUERY_DEADLINE_MS = 1500;
+/** How long the page waits for record counts before it renders without them (they finish into the cache). */
+const COUNT_BUDGET_MS = 1500;
+const COUNT_TTL_MS = 15_000;
 
 export interface ShipmentOption {
   id: string;
@@ -20,8 +23,8 @@ export interface PageData {
   shop: { token: string; status: string; projectName: string | null; installError: string | null; lastWebhookAt: Date | null };
   account: { company: string | null; companyNumber: string | null } | null;
   profile: ProfileVersion | null;
-  /** Records per resource, tombstones excluded. */
-  counts: Record<string, number>;
+  /** Records per resource, tombstones excluded; null when the database did not answer within the budget. */
+  counts: Record<string, number | null>;
   live: ShopStatusView | null;
   usage: { total: number; budget: number };
   settings: SettingValues;
@@ -71,24 +74,58 @@ function shipmentName(data: unknown, lang: string): string | undefined {
   return typeof record?.code === 'string' ? record.code : undefined;
 }
 
+type Counts = Record<string, number>;
+const countCache = new Map<string, { at: number; counts: Promise<Counts> }>();
+
+/**
+ * Synced records per resource: one indexed count per resource (cheap on MongoDB, where the unique index
+ * starts with shopToken+resource). FerretDB on SQLite scans instead and can take seconds under load, so
+ * the page waits at most COUNT_BUDGET_MS; late counts still land in a short per-process cache for the
+ * next view. Returns null when they are not ready in time.
+ */
+export async function recordCounts(deps: AppDeps, shopToken: string, resources: string[]): Promise<Counts | null> {
+  const key = `${deps.db.connection.name}\u0000${shopToken}\u0000${resources.join(',')}`;
+  const now = Date.now();
+  for (const [k, entry] of countCache) if (now - entry.at > COUNT_TTL_MS) countCache.delete(k);
+  let entry = countCache.get(key);
+  if (!entry) {
+    const counts = Promise.all(resources.map((resource) => deps.db.models.SyncedRecord.countDocuments({ shopToken, resource, deleted: false }))).then(
+      (values) => Object.fromEntries(resources.map((r, i) => [r, values[i] ?? 0])),
+    );
+    entry = { at: now, counts };
+    countCache.set(key, entry);
+    counts.catch(() => countCache.delete(key));
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), COUNT_BUDGET_MS)));
+  try {
+    return await Promise.race([entry.counts, late]);
+  } catch (error) {
+    deps.logger.warn({ err: error, shopToken }, 'iframe: record counts failed');
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function loadPageData(deps: AppDeps, shopToken: string, lang: string): Promise<PageData | null> {
-  const { Shop, Account, SyncedRecord } = deps.db.models;
+  const { Shop, Account } = deps.db.models;
   const shop = await Shop.findOne({ token: shopToken }, { credentials: 0, webhookKeyHash: 0, webhookKeyNonce: 0 }).lean();
   if (!shop) return null;
   const profile = profileOf(shop);
   const resources = profile ? [...new Set([...profile.initialSync.map((s) => s.resource), ...profile.codeLists])].filter((r) => r !== 'owner') : [];
-  const [account, live, usage, shipments, ...counts] = await Promise.all([
+  const [account, live, usage, shipments, counts] = await Promise.all([
     shop.accountId ? Account.findById(shop.accountId, { company: 1, companyNumber: 1 }).lean() : Account.findOne({ shopTokens: shopToken }, { company: 1, companyNumber: 1 }).lean(),
     queryShopState(deps, shopToken),
     deps.ledger.getUsage(shopToken, utcDay()),
     profile?.settings.some((d) => d.type === 'mapping' && d.from === 'shipments') ? loadShipments(deps, shopToken, lang) : Promise.resolve([]),
-    ...resources.map((resource) => SyncedRecord.countDocuments({ shopToken, resource, deleted: false })),
+    recordCounts(deps, shopToken, resources),
   ]);
   return {
     shop: { token: shop.token, status: shop.status, projectName: shop.projectName ?? null, installError: shop.installError ?? null, lastWebhookAt: shop.lastWebhookAt ?? null },
     account: account ? { company: account.company ?? null, companyNumber: account.companyNumber ?? null } : null,
     profile,
-    counts: Object.fromEntries(resources.map((r, i) => [r, counts[i] ?? 0])),
+    counts: Object.fromEntries(resources.map((r) => [r, counts?.[r] ?? null])),
     live,
     usage: { total: usage.total, budget: profile ? expectedCallsPerDay(profile) : 0 },
     settings: profile ? effectiveSettings(profile.settings, shop.settings) : {},

@@ -81,7 +81,8 @@ function syncTable(tr: Translate, data: PageData, lang: AdminLanguage): string {
   const rows = Object.entries(data.counts)
     .map(([resource, count]) => {
       const fromQuery = data.live?.initialSync?.counts[resource];
-      return `<tr><th scope="row">${esc(resourceName(tr, resource))}</th><td class="num">${number(lang, Math.max(count, fromQuery ?? 0))}</td><td>${progressCell(tr, data, resource, lang)}</td></tr>`;
+      const shown = count === null && fromQuery === undefined ? '…' : number(lang, Math.max(count ?? 0, fromQuery ?? 0));
+      return `<tr><th scope="row">${esc(resourceName(tr, resource))}</th><td class="num">${shown}</td><td>${progressCell(tr, data, resource, lang)}</td></tr>`;
     })
     .join('');
   return `<table><thead><tr><th scope="col">${esc(tr('resource'))}</th><th scope="col" class="num">${esc(tr('records'))}</th><th scope="col">${esc(tr('progress'))}</th></tr></thead><tbody>${rows}</tbody></table>`;
