@@ -75,6 +75,13 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 }
 
 describe('authentication', () => {
+  it('VENDOR_API_TOKEN is required in production, with a dev default otherwise', () => {
+    const prod = { NODE_ENV: 'production', APP_SECRET: 'x'.repeat(32), UPGATES_SIGNATURE_TOKEN: 't', PUBLIC_URL: 'https://a.example' };
+    expect(() => loadConfig(prod)).toThrow(/VENDOR_API_TOKEN/);
+    expect(loadConfig({ ...prod, VENDOR_API_TOKEN: 'v'.repeat(16) }).vendorApiToken).toBe('v'.repeat(16));
+    expect(loadConfig({}).vendorApiToken.length).toBeGreaterThanOrEqual(16);
+  });
+
   it('401 without, with a wrong or with a differently long token; nothing sent', async () => {
     for (const authorization of [undefined, 'Bearer wrong', `Bearer ${TOKEN}x`, `Basic ${TOKEN}`, TOKEN]) {
       const res = await fetch(`${base}/shops/exp/orders/1`, { method: 'PUT', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: '{"status_id":2}' });
