@@ -42,7 +42,9 @@ export function createSyncActivities(deps: ActivityDeps) {
 
   async function upsertItems(shopToken: string, resource: MirroredResource, items: Array<Record<string, unknown>>, expectNew = false): Promise<number> {
     if (items.length === 0) return 0;
-    await records.upsertMany(shopToken, resource, items.map((item) => toRecordVersion(resource, item)), new Date(), { expectNew });
+    // Heartbeat per write: a flush of a few hundred records on a slow store outlives the heartbeat timeout
+    // otherwise, and the retry starts the whole fetch over (seen in the flood test: attempts timing out forever).
+    await records.upsertMany(shopToken, resource, items.map((item) => toRecordVersion(resource, item)), new Date(), { expectNew, onProgress: () => heartbeat() });
     return items.length;
   }
 
@@ -116,24 +118,29 @@ export function createSyncActivities(deps: ActivityDeps) {
         const { client } = await clientForShop(deps, shopToken);
         const byId = BY_ID[resource];
         let items: Array<Record<string, unknown>>;
+        items = [];
         if (byId) {
-          const parts = chunk(ids, 100);
-          items = [];
-          for (const wave of chunk(parts, PARALLEL_CALLS)) {
+          // Up to 3 calls of 100 ids in flight, then store that wave before fetching the next (bounded memory,
+          // and a heartbeat per wave so a crashed worker's attempt is retried quickly).
+          for (const wave of chunk(chunk(ids, 100), PARALLEL_CALLS)) {
             const results = await Promise.all(wave.map((part) => client.fetchByIds(byId, part, { priority })));
-            for (const result of results) items.push(...(result as Array<Record<string, unknown>>));
+            const waveItems = results.flat() as Array<Record<string, unknown>>;
             heartbeat();
+            await upsertItems(shopToken, resource, waveItems);
+            items.push(...waveItems);
           }
         } else {
           // Code lists without an ids filter (order statuses, languages): small, fetched whole.
           items = await fetchCodeList(client, resource, priority);
+          await upsertItems(shopToken, resource, items);
         }
-        await upsertItems(shopToken, resource, items);
         // An id we were told about that Upgates no longer returns was deleted meanwhile.
         const seen = new Set(items.map((item) => toRecordVersion(resource, item).recordId));
         const missing = ids.filter((id) => !seen.has(id));
         const now = new Date();
-        const tombstoned = missing.length ? await records.tombstone(shopToken, resource, missing.map((recordId) => ({ recordId, deletedAt: now }))) : 0;
+        const tombstoned = missing.length
+          ? await records.tombstone(shopToken, resource, missing.map((recordId) => ({ recordId, deletedAt: now })), now, { onProgress: () => heartbeat() })
+          : 0;
         return { fetched: byId ? items.length : items.filter((i) => ids.includes(toRecordVersion(resource, i).recordId)).length, tombstoned };
       });
     },
@@ -144,7 +151,9 @@ export function createSyncActivities(deps: ActivityDeps) {
         const parents = await findVariantParents(deps, shopToken, deletes.map((d) => d.id));
         return { tombstoned: 0, refetch: { products: parents } };
       }
-      const tombstoned = await records.tombstone(shopToken, resource, deletes.map((d) => ({ recordId: d.id, deletedAt: parseEventTime(d.time) })));
+      const tombstoned = await records.tombstone(shopToken, resource, deletes.map((d) => ({ recordId: d.id, deletedAt: parseEventTime(d.time) })), new Date(), {
+        onProgress: () => heartbeat(),
+      });
       return { tombstoned };
     },
 

@@ -61,7 +61,7 @@ export interface ShopSyncInput {
 const api = proxyActivities<ShopActivities>({
   startToCloseTimeout: '10 minutes',
   // Short, so a crashed worker's activity is retried elsewhere within seconds (activities heartbeat per page).
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '45 seconds',
   // Retries are Temporal's job: transient Upgates/database faults retry with backoff (429 sets its own
   // delay from Retry-After); credential and permission errors are non-retryable and handled below.
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -269,7 +269,8 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     }
     for (const [resource, deletes] of Object.entries(batch.deletes) as Array<[SyncResource, Record<string, string>]>) {
       for (const part of chunk(Object.entries(deletes), settings.idsPerActivity)) {
-        const result = await local.applyTombstones({ shopToken, resource, deletes: part.map(([id, time]) => ({ id, time })) });
+        // Not `local`: up to idsPerActivity writes can outlast its 1-minute timeout on a slow store; this one heartbeats.
+        const result = await api.applyTombstones({ shopToken, resource, deletes: part.map(([id, time]) => ({ id, time })) });
         s.stats.tombstones += result.tombstoned;
         // A deleted variant means its product changed: fetch the product in the next flush.
         for (const [refetchResource, ids] of Object.entries(result.refetch ?? {}) as Array<[SyncResource, string[]]>)

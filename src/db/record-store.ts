@@ -13,6 +13,15 @@ export interface RecordVersion {
   lastUpdateTime: Date | null;
 }
 
+/**
+ * `onProgress` is called after every write. On FerretDB one guarded write costs tens of ms (a collection scan),
+ * so a flush of a few hundred records takes long enough that an activity must heartbeat while it writes.
+ */
+export interface WriteOptions {
+  expectNew?: boolean;
+  onProgress?: () => void;
+}
+
 export interface UpsertOutcome {
   written: number;
   skippedAsOlder: number;
@@ -22,10 +31,31 @@ const DUPLICATE_KEY = 11000;
 
 export function createRecordStore(models: Models) {
   const { SyncedRecord } = models;
+  // Writes of one shop run one after another in this process. The shop workflow already serialises them; this
+  // covers a zombie activity attempt (timed out, still running) overlapping its retry. Needed on FerretDB 1.24,
+  // whose conditional updateOne is not atomic (read, match, write): two concurrent guarded writes of one record
+  // can end on the older one (the record-store integration test failed 2 of 4 runs without this). Across
+  // processes the guard relies on MongoDB's atomic conditional update.
+  const queues = new Map<string, Promise<unknown>>();
+  function serialised<T>(shopToken: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(shopToken) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    queues.set(shopToken, tail);
+    void tail.then(() => {
+      if (queues.get(shopToken) === tail) queues.delete(shopToken);
+    });
+    return next;
+  }
 
-  async function upsertMany(shopToken: string, resource: string, records: RecordVersion[], now = new Date(), options: { expectNew?: boolean } = {}): Promise<UpsertOutcome> {
-    if (records.length === 0) return { written: 0, skippedAsOlder: 0 };
-    if (options.expectNew) return insertFirst(shopToken, resource, records, now);
+  function upsertMany(shopToken: string, resource: string, records: RecordVersion[], now = new Date(), options: WriteOptions = {}): Promise<UpsertOutcome> {
+    if (records.length === 0) return Promise.resolve({ written: 0, skippedAsOlder: 0 });
+    return serialised(shopToken, () => upsertUnlocked(shopToken, resource, records, now, options));
+  }
+
+  async function upsertUnlocked(shopToken: string, resource: string, records: RecordVersion[], now: Date, options: WriteOptions): Promise<UpsertOutcome> {
+    if (options.expectNew) return insertFirst(shopToken, resource, records, now, options);
+    const progress = options.onProgress ?? (() => undefined);
     // Read what we hold first: new records go in with one insertMany, stored ones are only rewritten when the
     // fetched version is newer (or as new, with different contents). One bulk upsert per record would be
     // simpler, but FerretDB 1.24 takes seconds per upsert inside bulkWrite; this path is fast on both.
@@ -56,6 +86,7 @@ export function createRecordStore(models: Models) {
         for (const record of retry) {
           if (await guardedUpdate(shopToken, resource, record, now)) written++;
           else skippedAsOlder++;
+          progress();
         }
       }
     }
@@ -73,6 +104,7 @@ export function createRecordStore(models: Models) {
       if (storedTime === newTime && !doc.deleted && sameJson(doc.data, record.data)) continue;
       if (await guardedUpdate(shopToken, resource, record, now)) written++;
       else skippedAsOlder++;
+      progress();
     }
     return { written, skippedAsOlder };
   }
@@ -82,7 +114,7 @@ export function createRecordStore(models: Models) {
    * for the few that already exist (webhook-driven fetches that raced ahead). On FerretDB a lookup scans the
    * collection; skipping it keeps a 100,000-order sync linear.
    */
-  async function insertFirst(shopToken: string, resource: string, records: RecordVersion[], now: Date): Promise<UpsertOutcome> {
+  async function insertFirst(shopToken: string, resource: string, records: RecordVersion[], now: Date, options: WriteOptions): Promise<UpsertOutcome> {
     const latest = newestPerId(records);
     try {
       await SyncedRecord.insertMany(
@@ -95,7 +127,7 @@ export function createRecordStore(models: Models) {
       if (failedIndexes === null) throw error;
       const values = [...latest.values()];
       const existing = failedIndexes.map((i) => values[i]).filter((r): r is RecordVersion => r !== undefined);
-      const rest = await upsertMany(shopToken, resource, existing, now);
+      const rest = await upsertUnlocked(shopToken, resource, existing, now, { ...options, expectNew: false });
       return { written: latest.size - existing.length + rest.written, skippedAsOlder: rest.skippedAsOlder };
     }
   }
@@ -117,9 +149,14 @@ export function createRecordStore(models: Models) {
    * Marks records deleted, unless a newer version was stored after the deletion time. The deletion time becomes
    * the stored version, so a late, older fetch cannot undo the delete. Already-deleted records are left alone.
    */
-  async function tombstone(shopToken: string, resource: string, deletes: Array<{ recordId: string; deletedAt: Date }>, now = new Date()): Promise<number> {
+  function tombstone(shopToken: string, resource: string, deletes: Array<{ recordId: string; deletedAt: Date }>, now = new Date(), options: WriteOptions = {}): Promise<number> {
+    return serialised(shopToken, () => tombstoneUnlocked(shopToken, resource, deletes, now, options));
+  }
+
+  async function tombstoneUnlocked(shopToken: string, resource: string, deletes: Array<{ recordId: string; deletedAt: Date }>, now: Date, options: WriteOptions): Promise<number> {
     let count = 0;
     for (const item of deletes) {
+      options.onProgress?.();
       const result = await SyncedRecord.updateOne(
         { shopToken, resource, recordId: item.recordId, deleted: { $ne: true }, $or: [{ lastUpdateTime: null }, { lastUpdateTime: { $lte: item.deletedAt } }] },
         { $set: { deleted: true, deletedAt: item.deletedAt, lastUpdateTime: item.deletedAt, syncedAt: now } },
