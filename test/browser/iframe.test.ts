@@ -236,6 +236,15 @@ describe('iframe page in the Upgates admin', () => {
     expect(noSession.status).toBe(401);
     const foreign = await post('/app/sync-now', '', { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
+    // Without script, the plain form post answers the whole page with the message (same validation).
+    const stored = before as { carrierPairing: Record<string, string> };
+    const [id, carrier] = Object.entries(stored.carrierPairing)[0]!;
+    const plain = await post('/app/settings', `session=${session}&carrierPairing%5B${id}%5D=${carrier}`, { accept: 'text/html', authorization: '' });
+    expect(plain.status).toBe(200);
+    const html = await plain.text();
+    expect(html).toContain('Settings saved.');
+    expect(html).toMatch(/<script nonce="[^"]+">/);
+    expect((await e2e.app.db.models.Shop.findOne({ token: shop.token }).lean())!.settings).toEqual(before);
     // A session in a cookie is not a session.
     const cookie = await fetch(`${e2e.addonUrl}/app`, { headers: { cookie: `session=${session}` } });
     expect(cookie.status).toBe(401);

@@ -15,15 +15,16 @@ main{padding:20px 24px;display:grid;grid-template-columns:repeat(auto-fit,minmax
 section.card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:16px 18px}
 section.card.wide{grid-column:1/-1}
 section.card h2{font-size:1rem;font-weight:600;margin:0 0 12px;color:var(--ink);border-left:3px solid var(--blue);padding-left:8px}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;margin:0}
+dl{display:grid;grid-template-columns:fit-content(50%) minmax(0,1fr);gap:6px 16px;margin:0 0 12px}
 dt{color:var(--muted)}
 dd{margin:0;font-weight:600}
 table{width:100%;border-collapse:collapse}
 th,td{text-align:left;padding:7px 8px;border-bottom:1px solid var(--line);vertical-align:middle}
-th{color:var(--muted);font-weight:600;font-size:.9rem;background:#f8fafc}
+thead th{color:var(--muted);font-weight:600;font-size:.9rem;background:#f8fafc}
+tbody th{font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 progress,meter{width:100%;height:10px}
-.badge{display:inline-block;padding:2px 9px;border-radius:10px;font-size:.85rem;font-weight:600;background:#e8f0fc;color:var(--blue-dark)}
+.badge{display:inline-block;max-width:100%;padding:2px 9px;border-radius:10px;font-size:.85rem;font-weight:600;background:#e8f0fc;color:var(--blue-dark)}
 .badge.ok{background:#e3f4ea;color:var(--ok)}
 .badge.warn{background:#fdf0e0;color:var(--warn)}
 .badge.err{background:#fdeaea;color:var(--err)}
@@ -31,6 +32,9 @@ progress,meter{width:100%;height:10px}
 .alert{grid-column:1/-1;background:#fff8e6;border:1px solid #f2d189;border-radius:6px;padding:10px 14px}
 .alert.err{background:#fdeaea;border-color:#f1b5b5}
 .field{margin:0 0 14px}
+fieldset.field{border:1px solid var(--line);border-radius:6px;padding:8px 14px 4px}
+fieldset.field legend{padding:0 6px}
+fieldset.field tbody tr:last-child th,fieldset.field tbody tr:last-child td{border-bottom:0}
 .field label{font-weight:600;display:block;margin-bottom:4px}
 .field.check label{display:flex;gap:8px;align-items:center;font-weight:600}
 .field .help{color:var(--muted);font-size:.9rem;margin:2px 0 0}

@@ -84,6 +84,11 @@ const en = {
   'setting.stockSyncEnabled': 'Sync stock from the warehouse',
   'setting.importOnlyConsenting': 'Import only customers with newsletter consent',
   'setting.voucherValidityDays': 'Coupon validity (days)',
+  'setting.notifyCustomerOnStatusChange.help': 'Upgates then sends the customer the e-mail set up for the new order status.',
+  'setting.smsCustomerOnStatusChange.help': 'Upgates then sends the customer a text message about the new order status.',
+  'setting.stockSyncEnabled.help': 'Turn off while you still manage stock by hand during onboarding.',
+  'setting.importOnlyConsenting.help': 'Customers without newsletter consent are kept out of the mailing list.',
+  'setting.voucherValidityDays.help': 'How long generated coupons stay valid, counted from the campaign start.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -170,6 +175,11 @@ const cs: Dictionary = {
   'setting.stockSyncEnabled': 'Synchronizovat sklad ze skladu fulfillmentu',
   'setting.importOnlyConsenting': 'Importovat jen zákazníky se souhlasem s newsletterem',
   'setting.voucherValidityDays': 'Platnost kupónu (dny)',
+  'setting.notifyCustomerOnStatusChange.help': 'Upgates pak zákazníkovi pošle e-mail nastavený u nového stavu objednávky.',
+  'setting.smsCustomerOnStatusChange.help': 'Upgates pak zákazníkovi pošle SMS o novém stavu objednávky.',
+  'setting.stockSyncEnabled.help': 'Vypněte, dokud sklad během zavádění spravujete ručně.',
+  'setting.importOnlyConsenting.help': 'Zákazníci bez souhlasu s newsletterem se do seznamu kontaktů nedostanou.',
+  'setting.voucherValidityDays.help': 'Jak dlouho platí vygenerované kupóny, počítáno od začátku kampaně.',
 };
 
 const sk: Dictionary = {
@@ -253,6 +263,11 @@ const sk: Dictionary = {
   'setting.stockSyncEnabled': 'Synchronizovať sklad zo skladu fulfillmentu',
   'setting.importOnlyConsenting': 'Importovať len zákazníkov so súhlasom s newsletterom',
   'setting.voucherValidityDays': 'Platnosť kupónu (dni)',
+  'setting.notifyCustomerOnStatusChange.help': 'Upgates potom zákazníkovi pošle e-mail nastavený pri novom stave objednávky.',
+  'setting.smsCustomerOnStatusChange.help': 'Upgates potom zákazníkovi pošle SMS o novom stave objednávky.',
+  'setting.stockSyncEnabled.help': 'Vypnite, kým sklad počas zavádzania spravujete ručne.',
+  'setting.importOnlyConsenting.help': 'Zákazníci bez súhlasu s newsletterom sa do zoznamu kontaktov nedostanú.',
+  'setting.voucherValidityDays.help': 'Ako dlho platia vygenerované kupóny, počítané od začiatku kampane.',
 };
 
 const DICTIONARIES: Record<AdminLanguage, Dictionary> = { cs, sk, en };
