@@ -7,6 +7,9 @@ import { createSessionTokens } from '../../src/security/session-token.js';
 import { installWorkflowId, shopWorkflowId, uninstallWorkflowId } from '../../src/temporal/workflow-ids.js';
 import { shopStateQuery } from '../../workflows/messages.js';
 import { eventually, startE2E, type E2E } from '../helpers/e2e-env.js';
+import { diffMirror } from '../helpers/mirror.js';
+
+const sorted = (xs: string[]) => [...xs].sort();
 
 const threeDaysAgo = () => new Date(Date.now() - 3 * 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
@@ -189,5 +192,40 @@ describe('lifecycle callbacks: refusals and open', () => {
     const gone = await e2e.sandbox.lifecycle.open(shop.token, { addonUrl: e2e.addonUrl });
     expect(gone.status).toBe(404);
     expect(gone.body).toEqual({ error: true, message: expect.stringMatching(/not installed/) });
+  });
+
+  it('a repeated activation with new API credentials re-registers the webhooks and catches up on changes made meanwhile', async () => {
+    // Fault this proves: before the credentialsChanged signal, the route only stored the new credentials;
+    // Upgates had deleted the webhooks with the old API user, so nothing was delivered any more (the
+    // secrets test timed out waiting for webhook changes to be mirrored; with the signal call removed from
+    // postInstall.ts this test fails at "webhooks re-registered").
+    const shop = e2e.sandbox.createShop({ token: 'lc-reactivate', seed: 15, orders: 20, ordersSpreadDays: 20, grantedAccesses: 'all' });
+    expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toEqual({ error: false, message: '' });
+    await waitLive(shop.token);
+    const events = sorted(shop.webhooks.map((w) => w.event));
+    expect(events.length).toBeGreaterThan(0);
+    // Upgates drops the add-on's API user (and its webhooks); changes happen while nothing is registered.
+    shop.revokeCredentials();
+    expect(shop.webhooks).toEqual([]);
+    shop.mutate({ orders: { update: 3, create: 1 } });
+    const gap = await diffMirror(e2e.app.db, shop, 'orders');
+    expect(gap.missing.length + gap.stale.length).toBeGreaterThan(0);
+
+    const again = await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl });
+    expect(again.body).toEqual({ error: false, message: '' });
+    await eventually('webhooks re-registered', () => sorted(shop.webhooks.map((w) => w.event)).join() === events.join(), 30_000);
+    const newUser = shop.credentials!.apiUser;
+    expect(shop.webhooks.every((w) => w.owner === newUser)).toBe(true);
+    await eventually('gap caught up', async () => {
+      const diff = await diffMirror(e2e.app.db, shop, 'orders');
+      return diff.missing.length + diff.stale.length + diff.extra.length === 0;
+    }, 30_000);
+    // And webhooks flow again.
+    shop.mutate({ orders: { update: 2 } });
+    await eventually('webhook change mirrored', async () => {
+      const diff = await diffMirror(e2e.app.db, shop, 'orders');
+      return diff.missing.length + diff.stale.length + diff.extra.length === 0;
+    }, 30_000);
+    expect(e2e.sandbox.deliveries.some((d) => d.shopToken === shop.token && d.state === 'delivered')).toBe(true);
   });
 });
