@@ -26,12 +26,12 @@ function randomSpread(n: number, trials = 200): number {
 }
 
 export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durationMs'>> {
-  const shops = ctx.full ? 10_000 : 200;
+  const shops = ctx.full ? 10_000 : 100;
   const concurrency = 10;
   const serial = 5;
   const bench = await startBenchApp(ctx.services, 'fleet', { role: 'api', env: { ADDON_PROFILE: 'expedition' } });
   const setup = [
-    `${shops} shops (quick mode uses 200 instead of 1,000 to stay within minutes on this box; --full: 10,000) installed through the signed install callback, ${concurrency} callbacks in flight; tiny shops (5 orders) so the fleet, not the data, is measured`,
+    `${shops} shops (quick mode uses 100 instead of 1,000: on this loaded 2-core box 200 took over 5 minutes to reach live; --full: 10,000) installed through the signed install callback, ${concurrency} callbacks in flight; tiny shops (5 orders) so the fleet, not the data, is measured`,
     `baseline for throughput: ${serial} installs one after another in the same run, before the fleet`,
     'API and sandbox in this process, worker in a child process (RSS from /proc); history length from describe() of up to 100 shop workflows once all are live',
   ];
@@ -59,7 +59,8 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     const answeredSeconds = (performance.now() - started) / 1000;
     ctx.log(`  ${shops} installs answered in ${fmt(answeredSeconds)} s`);
     const notLive = async () => (await pool(tokens, 20, async (t) => ((await bench.state(t).catch(() => null))?.phase === 'live' ? 0 : 1))).reduce((a: number, b: number) => a + b, 0);
-    await until('every shop live', async () => (await notLive()) === 0, ctx.full ? 3_600_000 : 480_000, 2_000);
+    // Bounded wait: a shop not live in time is reported, not fatal.
+    const remaining = await until('every shop live', async () => ((await notLive()) === 0 ? 0 : undefined), ctx.full ? 3_600_000 : 240_000, 2_000).catch(() => notLive());
     const liveSeconds = (performance.now() - started) / 1000;
     await sleep(3_000);
     const sample = fleetTokens.filter((_, i) => i % Math.max(1, Math.floor(shops / 100)) === 0).slice(0, 100);
@@ -74,7 +75,13 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     const throughput = shops / answeredSeconds;
     rows.push(
       { metric: 'install throughput (answered)', target: `> serial rate (concurrency helps)`, measured: `${fmt(throughput, 2)} installs/s (${fmt(throughput / serialRate, 2)}×), ${failures} failed`, baseline: `${fmt(serialRate, 2)} installs/s one at a time`, pass: throughput > serialRate && failures === 0 },
-      { metric: 'all shops live (install + webhooks + initial sync)', target: 'info', measured: `${fmt(liveSeconds)} s (${fmt(shops / liveSeconds, 2)} shops/s)`, baseline: 'n/a', pass: null },
+      {
+        metric: 'all shops live (install + webhooks + initial sync)',
+        target: 'info',
+        measured: remaining === 0 ? `${fmt(liveSeconds)} s (${fmt(shops / liveSeconds, 2)} shops/s)` : `${remaining} of ${tokens.length} not live after ${fmt(liveSeconds)} s`,
+        baseline: 'n/a',
+        pass: null,
+      },
       { metric: 'shop workflow history length, steady state', target: 'info (bounded by continue-as-new)', measured: `mean ${fmt(mean(histories), 0)}, max ${Math.max(...histories)} events (${histories.length} sampled)`, baseline: 'n/a', pass: null },
       { metric: `worker RSS with ${shops + serial} live shops`, target: 'info', measured: `${fmt(memory.rssMb, 0)} MB now, peak ${fmt(memory.peakMb, 0)} MB (+${fmt(((memory.peakMb - idleMb) * 1024) / (shops + serial), 0)} KB per shop)`, baseline: `idle worker ${fmt(idleMb, 0)} MB`, pass: null },
       { metric: `reconcile spread, max/mean shops per hour (${tokens.length} installed tokens)`, target: '≤ 1.10', measured: fmt(spread, 2), baseline: `uniform random slots: ${fmt(random, 2)} (mean of 200 draws)`, pass: spread <= 1.1 },
