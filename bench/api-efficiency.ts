@@ -13,7 +13,9 @@ export async function apiEfficiency(ctx: BenchContext): Promise<Omit<BenchResult
   const distinct = ctx.full ? 1_000 : 300;
   const perDelivery = 10;
   // Production debounce defaults (quiet 5 s, oldest id at most 60 s), so the burst lands in one window.
-  const bench = await startBenchApp(ctx.services, 'apieff', { env: { ADDON_PROFILE: 'expedition', SYNC_QUIET_SECONDS: '5', SYNC_MAX_WAIT_SECONDS: '60' } });
+  const bench = await startBenchApp(ctx.services, 'apieff', {
+    env: { ADDON_PROFILE: 'expedition', SYNC_QUIET_SECONDS: '5', SYNC_MAX_WAIT_SECONDS: '60' },
+  });
   const setup = [
     `one shop (expedition profile) installed through the signed install callback; ${distinct + 50} orders`,
     `burst: ${events} Orders.update events over ${distinct} distinct orders (each at least once, the rest random repeats), ${perDelivery} events per delivery, 10 deliveries in flight, posted to the URL the add-on registered`,
@@ -46,7 +48,10 @@ export async function apiEfficiency(ctx: BenchContext): Promise<Omit<BenchResult
       const res = await request(hook.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ project_name: shop.projectName, orders: batch.map((n) => ({ order_number: n, last_update_time: new Date().toISOString() })) }),
+        body: JSON.stringify({
+          project_name: shop.projectName,
+          orders: batch.map((n) => ({ order_number: n, last_update_time: new Date().toISOString() })),
+        }),
       });
       await res.body.dump();
       return res.statusCode;
@@ -70,10 +75,34 @@ export async function apiEfficiency(ctx: BenchContext): Promise<Omit<BenchResult
     const tooMany = calls.filter((c) => c.status === 429).length;
     const maxConcurrency = Math.max(0, ...calls.map((c) => c.concurrencyAtStart));
     rows.push(
-      { metric: 'GET /orders calls for the burst', target: `ratio to minimum 1.00`, measured: `${orderGets} (ratio ${fmt(orderGets / minimum, 2)})`, baseline: `minimum ceil(${distinct}/100) = ${minimum}`, pass: orderGets <= minimum },
-      { metric: 'calls saved against one fetch per event', target: 'info', measured: `${orderGets} calls vs ${events - failed}: ${fmt((events - failed) / Math.max(1, orderGets), 0)}× fewer`, baseline: `naive: ${events - failed} calls (one per event accepted)`, pass: null },
-      { metric: 'flushes / 429s / max concurrency seen by Upgates', target: '429s 0, concurrency ≤ 3', measured: `${after.stats.flushes - flushesBefore} / ${tooMany} / ${maxConcurrency}`, baseline: 'n/a', pass: tooMany === 0 && maxConcurrency <= 3 },
-      { metric: 'burst delivery time, non-200 answers', target: 'info', measured: `${fmt(burstMs / 1000, 1)} s, ${failed} non-200`, baseline: 'n/a', pass: null },
+      {
+        metric: 'GET /orders calls for the burst',
+        target: `ratio to minimum 1.00`,
+        measured: `${orderGets} (ratio ${fmt(orderGets / minimum, 2)})`,
+        baseline: `minimum ceil(${distinct}/100) = ${minimum}`,
+        pass: orderGets <= minimum,
+      },
+      {
+        metric: 'calls saved against one fetch per event',
+        target: 'info',
+        measured: `${orderGets} calls vs ${events - failed}: ${fmt((events - failed) / Math.max(1, orderGets), 0)}× fewer`,
+        baseline: `naive: ${events - failed} calls (one per event accepted)`,
+        pass: null,
+      },
+      {
+        metric: 'flushes / 429s / max concurrency seen by Upgates',
+        target: '429s 0, concurrency ≤ 3',
+        measured: `${after.stats.flushes - flushesBefore} / ${tooMany} / ${maxConcurrency}`,
+        baseline: 'n/a',
+        pass: tooMany === 0 && maxConcurrency <= 3,
+      },
+      {
+        metric: 'burst delivery time, non-200 answers',
+        target: 'info',
+        measured: `${fmt(burstMs / 1000, 1)} s, ${failed} non-200`,
+        baseline: 'n/a',
+        pass: null,
+      },
     );
     if (orderGets > minimum)
       notes.push(

@@ -93,7 +93,7 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
   const setup = [
     `shops of ${sizes.map((s) => `${s.orders.toLocaleString('en-US')} orders / ${s.products.toLocaleString('en-US')} products`).join(' and ')} (fulfillment profile), one after the other, each with a fresh database and worker`,
     `sandbox latency ${LATENCY_MS} ms on every API call (held while the request occupies one of the shop's 3 concurrency slots)`,
-    'time = the shop workflow\'s initialSync.startedAt..finishedAt; calls = sandbox.calls of that shop in that window; bound = calls × 50 ms / 3',
+    "time = the shop workflow's initialSync.startedAt..finishedAt; calls = sandbox.calls of that shop in that window; bound = calls × 50 ms / 3",
     'worker in a child process: RSS from /proc/<pid>/status, peak = VmHWM reset right before the install; API and sandbox in this process',
   ];
   const rows: Row[] = [];
@@ -101,7 +101,9 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
   const runs: SyncRun[] = [];
   for (const size of sizes) {
     const run = await syncOnce(ctx, size.orders, size.products);
-    ctx.log(`  ${size.orders} orders: ${fmt(run.seconds)} s, ${run.calls} calls, bound ${fmt(run.boundSeconds)} s, upserts ${fmt(run.upsertSeconds)} s, peak RSS ${fmt(run.peakMb, 0)} MB`);
+    ctx.log(
+      `  ${size.orders} orders: ${fmt(run.seconds)} s, ${run.calls} calls, bound ${fmt(run.boundSeconds)} s, upserts ${fmt(run.upsertSeconds)} s, peak RSS ${fmt(run.peakMb, 0)} MB`,
+    );
     runs.push(run);
   }
   const [small, large] = [runs[0]!, runs[runs.length - 1]!];
@@ -121,7 +123,13 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
       baseline: 'n/a',
       pass: null,
     });
-    rows.push({ metric: `429s provoked / max concurrency, ${run.orders.toLocaleString('en-US')} orders`, target: '0 / ≤ 3', measured: `${run.http429} / ${run.maxConcurrency}`, baseline: 'n/a', pass: run.http429 === 0 && run.maxConcurrency <= 3 });
+    rows.push({
+      metric: `429s provoked / max concurrency, ${run.orders.toLocaleString('en-US')} orders`,
+      target: '0 / ≤ 3',
+      measured: `${run.http429} / ${run.maxConcurrency}`,
+      baseline: 'n/a',
+      pass: run.http429 === 0 && run.maxConcurrency <= 3,
+    });
   }
   rows.push({
     metric: 'worker peak RSS above idle',
@@ -130,7 +138,13 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
     baseline: `+${fmt(small.peakMb - small.idleMb, 0)} MB at ${small.orders.toLocaleString('en-US')} orders`,
     pass: null,
   });
-  rows.push({ metric: 'worker peak RSS, largest shop', target: '≤ 256 MB', measured: `${fmt(large.peakMb, 0)} MB`, baseline: `idle worker ${fmt(large.idleMb, 0)} MB`, pass: large.peakMb <= 256 });
+  rows.push({
+    metric: 'worker peak RSS, largest shop',
+    target: '≤ 256 MB',
+    measured: `${fmt(large.peakMb, 0)} MB`,
+    baseline: `idle worker ${fmt(large.idleMb, 0)} MB`,
+    pass: large.peakMb <= 256,
+  });
   const growth = large.peakMb / small.peakMb;
   rows.push({
     metric: `worker peak RSS growth, ${large.orders / small.orders}× the shop`,
@@ -154,6 +168,8 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
       `Worker peak RSS above 256 MB: the idle worker alone is ${fmt(large.idleMb, 0)} MB here (Node + the tsx transpiler loaded in-process + the Temporal core + the workflow bundle in its V8 context). Running compiled JavaScript instead of tsx, a smaller workflow cache (maxCachedWorkflows) and a capped heap (--max-old-space-size, so V8 collects instead of growing) would bring it under; the sync itself holds one wave of 3 pages (300 records) at a time.`,
     );
   if (!(growth <= 1.25))
-    notes.push('Worker peak RSS grows with the shop size beyond 1.25×: the activity keeps only one wave of pages, so the growth is V8 growing its heap lazily under a write-heavy load or retained objects; a capped heap (--max-old-space-size) shows which (it would then stay flat or fail).');
+    notes.push(
+      'Worker peak RSS grows with the shop size beyond 1.25×: the activity keeps only one wave of pages, so the growth is V8 growing its heap lazily under a write-heavy load or retained objects; a capped heap (--max-old-space-size) shows which (it would then stay flat or fail).',
+    );
   return { id: 'initial-sync', title: '3. Initial sync', setup, rows, notes };
 }

@@ -23,7 +23,10 @@ const BENCHES: Array<{ id: string; title: string; run: Bench }> = [
 
 const args = process.argv.slice(2);
 const full = args.includes('--full');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const started = Date.now();
 const log = (line: string) => process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
 const machine = machineInfo();
@@ -41,7 +44,15 @@ try {
       results.push({ ...result, durationMs: Date.now() - t0 });
     } catch (error) {
       log(`${bench.title} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      results.push({ id: bench.id, title: bench.title, setup: [], rows: [], notes: [], error: error instanceof Error ? error.message : String(error), durationMs: Date.now() - t0 });
+      results.push({
+        id: bench.id,
+        title: bench.title,
+        setup: [],
+        rows: [],
+        notes: [],
+        error: error instanceof Error ? error.message : String(error),
+        durationMs: Date.now() - t0,
+      });
     }
     log(`${bench.title} done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }

@@ -47,7 +47,8 @@ export async function startBenchApp(
     env,
     addonUrl: app.url!,
     state,
-    waitLive: (token, timeoutMs) => until(`shop ${token} live`, async () => ((await state(token)).phase === 'live' ? state(token) : undefined), timeoutMs, 500),
+    waitLive: (token, timeoutMs) =>
+      until(`shop ${token} live`, async () => ((await state(token)).phase === 'live' ? state(token) : undefined), timeoutMs, 500),
     async stop() {
       await app.stop();
       await sandbox.stop();

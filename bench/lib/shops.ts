@@ -12,7 +12,15 @@ export async function createShopDocs(db: Database, config: Config, tokens: strin
     const nonce = keys.newNonce();
     const key = keys.keyFor(token, nonce);
     out.set(token, key);
-    return { token, status: 'active', profile: config.profile, version: latestVersion(config.profile), webhookKeyNonce: nonce, webhookKeyHash: keys.hash(key), installedAt: new Date() };
+    return {
+      token,
+      status: 'active',
+      profile: config.profile,
+      version: latestVersion(config.profile),
+      webhookKeyNonce: nonce,
+      webhookKeyHash: keys.hash(key),
+      installedAt: new Date(),
+    };
   });
   await db.models.Shop.insertMany(docs);
   return out;

@@ -45,7 +45,8 @@ export async function startWorkerProcess(env: Record<string, string>, bundlePath
     });
   });
   const pid = child.pid!;
-  const statusKb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  const statusKb = (field: string) =>
+    Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
   return {
     pid,
     memory: () => ({ rssMb: statusKb('VmRSS') / 1024, peakMb: statusKb('VmHWM') / 1024 }),

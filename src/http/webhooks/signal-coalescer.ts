@@ -80,7 +80,8 @@ export function mergeBatches(deliveries: WebhookBatch[][]): WebhookBatch[] {
   for (const batches of deliveries) {
     for (const batch of batches) {
       const last = out[out.length - 1];
-      if (last && last.resource === batch.resource && last.action === batch.action) last.items.push(...batch.items); // our own copy
+      if (last && last.resource === batch.resource && last.action === batch.action)
+        last.items.push(...batch.items); // our own copy
       else out.push({ resource: batch.resource, action: batch.action, items: [...batch.items] });
     }
   }
