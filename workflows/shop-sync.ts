@@ -72,6 +72,7 @@ const local = proxyActivities<ShopActivities>({
 });
 
 const FAILURE_BACKOFF_MS = 10 * 60 * 1000;
+const STEP_RETRY_MS = 60 * 1000;
 
 export function initialShopState(shopToken: string): ShopSyncState {
   return {
@@ -328,44 +329,53 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     await condition(() => uninstallRequested || workReady() || shouldContinueAsNew(), waitMs);
     if (uninstallRequested) break;
 
-    if (installRequest) {
-      const request: InstalledSignal = installRequest;
-      installRequest = null;
-      await handleInstall(request);
-    } else if (s.phase === 'initial-sync') {
-      await initialSyncStep();
-    } else if (!live()) {
-      continue;
-    } else if (backSyncQueue.length > 0) {
-      await runBackSync(backSyncQueue.shift()!);
-    } else if (s.pendingVersionChange) {
-      const change = s.pendingVersionChange;
-      const result = await api.applyVersionChange({ shopToken, ...change });
-      s.version = change.toVersion;
-      s.pendingVersionChange = null;
-      if (result.resourcesToSync.length) {
-        s.queuedInitialSyncs.push({ resources: result.resourcesToSync });
-        s.initialSync = { resources: [], index: 0, nextPage: 1, totalPages: {}, counts: {}, startedAt: new Date(Date.now()).toISOString() };
-        setPhase('initial-sync');
+    try {
+      if (installRequest) {
+        const request: InstalledSignal = installRequest;
+        installRequest = null;
+        await handleInstall(request);
+      } else if (s.phase === 'initial-sync') {
+        await initialSyncStep();
+      } else if (!live()) {
+        continue;
+      } else if (backSyncQueue.length > 0) {
+        await runBackSync(backSyncQueue.shift()!);
+      } else if (s.pendingVersionChange) {
+        const change = s.pendingVersionChange;
+        const result = await api.applyVersionChange({ shopToken, ...change });
+        s.version = change.toVersion;
+        s.pendingVersionChange = null;
+        if (result.resourcesToSync.length) {
+          s.queuedInitialSyncs.push({ resources: result.resourcesToSync });
+          s.initialSync = { resources: [], index: 0, nextPage: 1, totalPages: {}, counts: {}, startedAt: new Date(Date.now()).toISOString() };
+          setPhase('initial-sync');
+        }
+      } else if (credentialsChanged) {
+        // New API user after a repeated activation: its webhooks must exist (re-registered if missing), and
+        // changes made while none were registered are caught up incrementally.
+        await reconcile('mandatory');
+        credentialsChanged = false;
+      } else if (syncNowRequested) {
+        syncNowRequested = false;
+        syncNowRunning = true;
+        try {
+          await reconcile('optional');
+        } finally {
+          syncNowRunning = false;
+        }
+      } else if (Date.now() >= reconcileAt) {
+        await reconcile('mandatory');
+      } else if (hasPending() && Date.now() >= flushBlockedUntil) {
+        await debounce();
+        if (!uninstallRequested && backSyncQueue.length === 0) await flush();
       }
-    } else if (credentialsChanged) {
-      // New API user after a repeated activation: its webhooks must exist (re-registered if missing), and
-      // changes made while none were registered are caught up incrementally.
-      credentialsChanged = false;
-      await reconcile('mandatory');
-    } else if (syncNowRequested) {
-      syncNowRequested = false;
-      syncNowRunning = true;
-      try {
-        await reconcile('optional');
-      } finally {
-        syncNowRunning = false;
-      }
-    } else if (Date.now() >= reconcileAt) {
-      await reconcile('mandatory');
-    } else if (hasPending() && Date.now() >= flushBlockedUntil) {
-      await debounce();
-      if (!uninstallRequested && backSyncQueue.length === 0) await flush();
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      // A step failed for good (e.g. access revoked: the uninstall signal usually arrives right behind the
+      // activity's 401, or new credentials are on their way). Never let that fail the shop workflow: wait
+      // for the uninstall or new credentials, else retry the step later; its progress is kept in state.
+      log.warn('shop workflow step failed; retrying later', { phase: s.phase, error: error.cause?.message });
+      await condition(() => uninstallRequested || credentialsChanged, STEP_RETRY_MS);
     }
   }
 

@@ -170,4 +170,30 @@ describe('uninstall and reinstall', () => {
     expect(stored?.uninstalledAt).toBeNull();
     expect(stored?.purgeAfter).toBeNull();
   });
+
+  it('uninstall in the middle of the initial sync: the shop workflow ends cleanly (completed, not failed) and stops calling', async () => {
+    // Fault this proves: the syncPages activity failed non-retryably (access revoked) and the ActivityFailure
+    // escaped the main loop, so shop:<token> ended FAILED (observed before the catch in workflows/shop-sync.ts).
+    const shop = e2e.sandbox.createShop({ token: 'lc-un-3', seed: 33, orders: 250, ordersSpreadDays: 20, grantedAccesses: 'all' });
+    // Slow API answers keep the initial sync busy long enough to uninstall inside it.
+    e2e.sandbox.faults.set(shop.token, { latencyMs: 700 });
+    expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toEqual({ error: false, message: '' });
+    await eventually('initial sync running', async () => (await handle(shopWorkflowId(shop.token)).query(shopStateQuery)).phase === 'initial-sync', 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await handle(shopWorkflowId(shop.token)).query(shopStateQuery)).phase).toBe('initial-sync');
+    expect((await e2e.sandbox.lifecycle.uninstall(shop.token, { addonUrl: e2e.addonUrl })).status).toBe(200);
+    e2e.sandbox.faults.clear(shop.token);
+    const final = await eventually(
+      'shop workflow closed',
+      async () => {
+        const d = await describeOrNull(shopWorkflowId(shop.token));
+        return d && d.status.name !== 'RUNNING' ? d : undefined;
+      },
+      60_000,
+    );
+    expect(final.status.name).toBe('COMPLETED');
+    const callsAfter = e2e.sandbox.calls.length;
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(e2e.sandbox.calls.slice(callsAfter)).toEqual([]);
+  });
 });
