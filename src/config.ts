@@ -41,7 +41,7 @@ const envSchema = z.object({
   /** Overrides UNINSTALL_RETENTION_DAYS with a period in seconds (tests, operators who purge sooner). */
   UNINSTALL_RETENTION_SECONDS: z.coerce.number().int().positive().optional(),
   SESSION_TTL_SECONDS: seconds(600),
-  INSTALL_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(4000),
+  INSTALL_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(3500),
   /** How long a vendor API request waits for its write; past it the answer is 202 with an id to poll. */
   VENDOR_API_WAIT_SECONDS: seconds(25),
 });

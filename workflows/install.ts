@@ -10,7 +10,8 @@ export interface InstallInput {
 }
 
 const api = proxyActivities<ShopActivities>({
-  startToCloseTimeout: '2 minutes',
+  // A handful of API calls each; a short timeout means a crashed worker's attempt is retried within seconds.
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 // The owner fetch decides the callback's answer, which Upgates waits for at most 5 s: a few quick retries,

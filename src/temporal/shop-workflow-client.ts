@@ -12,7 +12,7 @@ export function shopSyncSettings(config: Config): ShopSyncSettings {
     quietMs: config.sync.quietSeconds * 1000,
     maxWaitMs: config.sync.maxWaitSeconds * 1000,
     syncNowCooldownMs: config.sync.syncNowCooldownSeconds * 1000,
-    idsPerActivity: 1000,
+    idsPerActivity: 300,
     pagesPerActivity: 30,
     reconcilePeriodMs: config.sync.reconcilePeriodSeconds * 1000,
   };
