@@ -20,7 +20,15 @@ export const postWebhook = (deps: AppDeps, options: { coalesce?: boolean } = {},
       res.status(404).json({ error: true, message: 'Unknown webhook' });
       return;
     }
-    const shop = await deps.db.models.Shop.findOne({ webhookKeyHash: deps.webhookKeys.hash(key) }, { token: 1, status: 1, profile: 1 }).lean();
+    let shop;
+    try {
+      shop = await deps.db.models.Shop.findOne({ webhookKeyHash: deps.webhookKeys.hash(key) }, { token: 1, status: 1, profile: 1 }).lean();
+    } catch (error) {
+      // Database down: 503 so Upgates redelivers in 5 minutes (a 500 would be retried too, but says "our bug").
+      deps.logger.warn({ err: error }, 'shop lookup failed; asking Upgates to retry the webhook');
+      res.status(503).json({ error: true, message: 'Temporarily unavailable' });
+      return;
+    }
     if (!shop) {
       res.status(404).json({ error: true, message: 'Unknown webhook' });
       return;
