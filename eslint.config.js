@@ -3,7 +3,24 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'events', 'stream', 'util', 'url', 'timers', 'worker_threads', 'process'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'events',
+  'stream',
+  'util',
+  'url',
+  'timers',
+  'worker_threads',
+  'process',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'test-output/**', 'dist/**', 'eslint.config.js'] },
@@ -32,8 +49,23 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeBuiltins, message: 'Workflows must be deterministic: no Node built-ins.' },
-            { group: ['mongoose', 'mongodb', 'undici', 'express', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflows must not do I/O; call an activity.' },
-            { group: ['**/src/db/**', '../src/db/*', '**/src/upgates/client*', '**/src/http/**'], message: 'Workflows must not import I/O modules.' },
+            {
+              group: [
+                'mongoose',
+                'mongodb',
+                'undici',
+                'express',
+                'pino',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
+              message: 'Workflows must not do I/O; call an activity.',
+            },
+            {
+              group: ['**/src/db/**', '../src/db/*', '**/src/upgates/client*', '**/src/http/**'],
+              message: 'Workflows must not import I/O modules.',
+            },
           ],
         },
       ],

@@ -27,7 +27,10 @@ export const backSyncItemSchemas = {
     .object({
       code: z.string().min(1).max(128),
       stock: z.number().int().min(0),
-      variants: z.array(z.object({ code: z.string().min(1).max(128), stock: z.number().int().min(0) }).strict()).max(100).optional(),
+      variants: z
+        .array(z.object({ code: z.string().min(1).max(128), stock: z.number().int().min(0) }).strict())
+        .max(100)
+        .optional(),
     })
     .strict(),
   'customer-consent': z.object({ email: z.string().email(), newsletter_accept: newsletterAccept }),
@@ -54,10 +57,23 @@ export const isBackSyncActionId = (id: string): id is BackSyncActionId => Object
 
 /** The one Upgates call an action makes, with the body exactly as the client will send it. */
 export type BackSyncCall =
-  | { kind: 'updateOrders'; body: { send_emails_yn: boolean; send_sms_yn: boolean; orders: Array<{ order_number: string; status_id?: number; tracking_code?: string }> } }
-  | { kind: 'updateProducts'; body: { products: Array<{ code: string; stock: number; variants?: Array<{ code: string; stock: number }> }> } }
+  | {
+      kind: 'updateOrders';
+      body: {
+        send_emails_yn: boolean;
+        send_sms_yn: boolean;
+        orders: Array<{ order_number: string; status_id?: number; tracking_code?: string }>;
+      };
+    }
+  | {
+      kind: 'updateProducts';
+      body: { products: Array<{ code: string; stock: number; variants?: Array<{ code: string; stock: number }> }> };
+    }
   | { kind: 'updateCustomers'; body: { customers: Array<{ login: { email: string }; newsletter_accept: string }> } }
-  | { kind: 'createCustomers'; body: { customers: Array<{ type: 'contact'; language: string; newsletter_accept: string; login: { email: string } }> } }
+  | {
+      kind: 'createCustomers';
+      body: { customers: Array<{ type: 'contact'; language: string; newsletter_accept: string; login: { email: string } }> };
+    }
   | { kind: 'createVouchers'; body: BackSyncItem<'campaign-vouchers'> }
   | { kind: 'deleteVouchers'; body: { voucher_codes: string[] } };
 
@@ -124,7 +140,8 @@ export function buildBackSyncCall(
   // The runtime refuses a call the active profile does not declare.
   assertAccessDeclared(profile, action.access);
   if (request.items.length === 0) throw new BackSyncRefusedError('no items');
-  if (request.items.length > action.maxBatch) throw new BackSyncRefusedError(`${action.id} takes at most ${action.maxBatch} item(s) per request, got ${request.items.length}`);
+  if (request.items.length > action.maxBatch)
+    throw new BackSyncRefusedError(`${action.id} takes at most ${action.maxBatch} item(s) per request, got ${request.items.length}`);
   const setting = (key: string) => settingValue(profile, settings, key);
   const id: BackSyncActionId = action.id;
   const call = ((): BackSyncCall => {
@@ -157,12 +174,20 @@ export function buildBackSyncCall(
       case 'customer-consent': {
         const items = request.items.map((item) => backSyncItemSchemas[id].parse(item));
         // Paired by login.email; only newsletter_accept is written.
-        return { kind: 'updateCustomers', body: { customers: items.map((i) => ({ login: { email: i.email }, newsletter_accept: i.newsletter_accept })) } };
+        return {
+          kind: 'updateCustomers',
+          body: { customers: items.map((i) => ({ login: { email: i.email }, newsletter_accept: i.newsletter_accept })) },
+        };
       }
       case 'customer-create': {
         const items = request.items.map((item) => backSyncItemSchemas[id].parse(item));
         // Always an unregistered contact: we never create a login or make Upgates send a password.
-        const customers = items.map((i) => ({ type: 'contact' as const, language: i.language, newsletter_accept: i.newsletter_accept, login: { email: i.email } }));
+        const customers = items.map((i) => ({
+          type: 'contact' as const,
+          language: i.language,
+          newsletter_accept: i.newsletter_accept,
+          login: { email: i.email },
+        }));
         return { kind: 'createCustomers', body: { customers } };
       }
       case 'campaign-vouchers': {
@@ -190,7 +215,9 @@ async function send(client: UpgatesClient, call: BackSyncCall): Promise<BackSync
   switch (call.kind) {
     case 'updateOrders': {
       const { send_emails_yn, send_sms_yn, orders } = call.body;
-      const results = (await client.updateOrders(orders, { sendEmails: send_emails_yn, sendSms: send_sms_yn, priority })) as Array<Record<string, unknown>>;
+      const results = (await client.updateOrders(orders, { sendEmails: send_emails_yn, sendSms: send_sms_yn, priority })) as Array<
+        Record<string, unknown>
+      >;
       return { ok: allOk(results, 'updated_yn'), results };
     }
     case 'updateProducts': {
@@ -226,7 +253,12 @@ export function createBackSyncActivities(deps: ActivityDeps) {
       } catch (error) {
         // Policy refusals are an answer, not a failure: the caller learns why and nothing is retried.
         if (error instanceof BackSyncRefusedError) return { ok: false, results: [], message: error.message };
-        if (error instanceof z.ZodError) return { ok: false, results: [], message: `invalid ${request.action} items: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+        if (error instanceof z.ZodError)
+          return {
+            ok: false,
+            results: [],
+            message: `invalid ${request.action} items: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          };
         if (error instanceof UndeclaredAccessError) throw ApplicationFailure.nonRetryable(error.message, 'UndeclaredAccess');
         throw toTemporalFailure(error);
       }

@@ -9,7 +9,15 @@ import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
 import type { ActivityDeps } from './deps.js';
 import { clientForShop } from './shop-context.js';
 
-const EMPTY = (pv: ProfileVersion): ProfileVersion => ({ ...pv, version: 0, webhookEvents: [], initialSync: [], codeLists: [], conversionCodes: [], accesses: [] });
+const EMPTY = (pv: ProfileVersion): ProfileVersion => ({
+  ...pv,
+  version: 0,
+  webhookEvents: [],
+  initialSync: [],
+  codeLists: [],
+  conversionCodes: [],
+  accesses: [],
+});
 
 /**
  * Upgates keys a conversion code by (position, language_id) and refuses an item without a language (per-item
@@ -26,12 +34,21 @@ export async function applyConversionCodeDiff(client: UpgatesClient, from: Profi
   const diff = diffProfiles(from ?? EMPTY(to), to);
   const rejected: string[] = [];
   const note = (results: ConversionCodeResult[]) => {
-    for (const r of results) for (const m of r.messages ?? []) if (m.level !== 'info' && m.level !== 'warning') rejected.push(`${r.position}/${r.language_id ?? '-'}: ${m.message}`);
+    for (const r of results)
+      for (const m of r.messages ?? [])
+        if (m.level !== 'info' && m.level !== 'warning') rejected.push(`${r.position}/${r.language_id ?? '-'}: ${m.message}`);
   };
-  if (diff.conversionCodesToAdd.length) note(await client.createConversionCodes(await perLanguage(client, diff.conversionCodesToAdd), { priority: 'mandatory' }));
-  if (diff.conversionCodesToUpdate.length) note(await client.updateConversionCodes(await perLanguage(client, diff.conversionCodesToUpdate), { priority: 'mandatory' }));
-  for (const code of diff.conversionCodesToRemove) await client.deleteConversionCode(code.position, code.language_id, { priority: 'mandatory' });
-  return { added: diff.conversionCodesToAdd.length + diff.conversionCodesToUpdate.length, removed: diff.conversionCodesToRemove.length, rejected };
+  if (diff.conversionCodesToAdd.length)
+    note(await client.createConversionCodes(await perLanguage(client, diff.conversionCodesToAdd), { priority: 'mandatory' }));
+  if (diff.conversionCodesToUpdate.length)
+    note(await client.updateConversionCodes(await perLanguage(client, diff.conversionCodesToUpdate), { priority: 'mandatory' }));
+  for (const code of diff.conversionCodesToRemove)
+    await client.deleteConversionCode(code.position, code.language_id, { priority: 'mandatory' });
+  return {
+    added: diff.conversionCodesToAdd.length + diff.conversionCodesToUpdate.length,
+    removed: diff.conversionCodesToRemove.length,
+    rejected,
+  };
 }
 
 export function createConversionCodeActivities(deps: ActivityDeps) {
@@ -41,7 +58,7 @@ export function createConversionCodeActivities(deps: ActivityDeps) {
         const { shop, client } = await clientForShop(deps, shopToken);
         const name = shop.profile as AddonProfileName;
         const to = getProfile(name, toVersion);
-        if (!(to.conversionCodes?.length) && fromVersion === null) return { added: 0, removed: 0 };
+        if (!to.conversionCodes?.length && fromVersion === null) return { added: 0, removed: 0 };
         const result = await applyConversionCodeDiff(client, fromVersion === null ? null : getProfile(name, fromVersion), to);
         if (result.rejected.length) deps.logger.warn({ shopToken, rejected: result.rejected }, 'Upgates refused some conversion codes');
         return { added: result.added, removed: result.removed };

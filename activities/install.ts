@@ -14,7 +14,8 @@ export const INSTALL_MESSAGES = {
     'Upgates rejected the API access created for this add-on (HTTP 401). Please deactivate the add-on and activate it again; if this repeats, contact our support.',
   ownerAccess:
     'The add-on is not allowed to read the shop owner details (HTTP 403). Please check that the add-on has the "Owner" API access in Upgates and activate it again.',
-  unavailable: 'Upgates did not answer while we were reading the shop owner details. Please try activating the add-on again in a few minutes.',
+  unavailable:
+    'Upgates did not answer while we were reading the shop owner details. Please try activating the add-on again in a few minutes.',
 };
 
 export function createInstallActivities(deps: ActivityDeps) {
@@ -27,9 +28,11 @@ export function createInstallActivities(deps: ActivityDeps) {
         owner = (await client.getOwner({ priority: 'mandatory' })) as Record<string, unknown>;
       } catch (error) {
         if (error instanceof UpgatesAuthError) throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.credentials, 'CredentialsRejected');
-        if (error instanceof UpgatesForbiddenError) throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.ownerAccess, 'OwnerAccessDenied');
+        if (error instanceof UpgatesForbiddenError)
+          throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.ownerAccess, 'OwnerAccessDenied');
         const failure = toTemporalFailure(error);
-        if (failure instanceof ApplicationFailure && failure.nonRetryable) throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.unavailable, 'OwnerUnreadable');
+        if (failure instanceof ApplicationFailure && failure.nonRetryable)
+          throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.unavailable, 'OwnerUnreadable');
         throw failure;
       }
       const str = (key: string) => (typeof owner[key] === 'string' && (owner[key] as string).trim() ? (owner[key] as string).trim() : null);
@@ -58,7 +61,10 @@ export function createInstallActivities(deps: ActivityDeps) {
     },
 
     async markInstallFailed({ shopToken, message }: { shopToken: string; message: string }) {
-      await deps.db.models.Shop.updateOne({ token: shopToken, status: 'installing' }, { $set: { status: 'failed', installError: message } });
+      await deps.db.models.Shop.updateOne(
+        { token: shopToken, status: 'installing' },
+        { $set: { status: 'failed', installError: message } },
+      );
     },
 
     async planInstall({ shopToken }: { shopToken: string }) {
@@ -68,7 +74,12 @@ export function createInstallActivities(deps: ActivityDeps) {
       // downloading everything again.
       const hasData = shop.uninstalledAt ? (await deps.db.models.SyncedRecord.exists({ shopToken })) !== null : false;
       const installed: InstalledSignal = hasData
-        ? { profile: shop.profile, version: shop.version, mode: 'catch-up', catchUpFrom: new Date(shop.uninstalledAt!.getTime() - 60 * 60 * 1000).toISOString() }
+        ? {
+            profile: shop.profile,
+            version: shop.version,
+            mode: 'catch-up',
+            catchUpFrom: new Date(shop.uninstalledAt!.getTime() - 60 * 60 * 1000).toISOString(),
+          }
         : { profile: shop.profile, version: shop.version, mode: 'full' };
       return { profile: shop.profile, version: shop.version, webhookEvents: profile.webhookEvents, installed };
     },

@@ -28,7 +28,10 @@ export function declaredCallsPerDay(profile: ProfileVersion): Partial<Record<Acc
 }
 
 /** An Upgates client for the shop, or a non-retryable failure when it has no credentials (uninstalled). */
-export async function clientForShop(deps: ActivityDeps, shopToken: string): Promise<{ shop: LoadedShop; client: UpgatesClient; profile: ProfileVersion }> {
+export async function clientForShop(
+  deps: ActivityDeps,
+  shopToken: string,
+): Promise<{ shop: LoadedShop; client: UpgatesClient; profile: ProfileVersion }> {
   const shop = await loadShop(deps, shopToken);
   if (!shop.credentials || shop.status === 'uninstalled') {
     throw ApplicationFailure.nonRetryable(`Shop ${shopToken} has no API access (uninstalled)`, 'ShopUninstalled');
@@ -44,7 +47,10 @@ export async function clientForShop(deps: ActivityDeps, shopToken: string): Prom
     onMoved: async (newApiUrl) => {
       // Upgates moved the shop to another server: store the new URL for every later call.
       const blob = deps.cipher.encrypt({ ...credentials, apiUrl: newApiUrl }, shopToken);
-      await deps.db.models.Shop.updateOne({ token: shopToken, credentialsVersion: shop.credentialsVersion }, { $set: { credentials: blob }, $inc: { credentialsVersion: 1 } });
+      await deps.db.models.Shop.updateOne(
+        { token: shopToken, credentialsVersion: shop.credentialsVersion },
+        { $set: { credentials: blob }, $inc: { credentialsVersion: 1 } },
+      );
       deps.logger.info({ shopToken }, 'shop moved to a new API URL; stored');
     },
   });

@@ -13,14 +13,23 @@ export function createUninstallActivities(deps: ActivityDeps) {
     async purgeShopData({ shopToken, uninstalledAt }: { shopToken: string; uninstalledAt: string }) {
       // Only when the shop is still uninstalled from that same uninstall (a reinstall cancels the purge).
       const shop = await Shop.findOne({ token: shopToken }).lean();
-      if (!shop || shop.status !== 'uninstalled' || shop.uninstalledAt?.toISOString() !== uninstalledAt) return { purged: false, records: 0 };
+      if (!shop || shop.status !== 'uninstalled' || shop.uninstalledAt?.toISOString() !== uninstalledAt)
+        return { purged: false, records: 0 };
       const records = await deps.records.purgeShop(shopToken);
       await Shop.updateOne({ token: shopToken, status: 'uninstalled' }, { $set: { settings: {}, projectName: null, purgeAfter: null } });
       deps.logger.info({ shopToken, records }, 'purged synced data after retention period');
       return { purged: true, records };
     },
 
-    async noteShopSync({ shopToken, lastWebhookAt }: { shopToken: string; lastWebhookAt: string | null; lastFlushAt: string | null; phase: string }) {
+    async noteShopSync({
+      shopToken,
+      lastWebhookAt,
+    }: {
+      shopToken: string;
+      lastWebhookAt: string | null;
+      lastFlushAt: string | null;
+      phase: string;
+    }) {
       if (lastWebhookAt) await Shop.updateOne({ token: shopToken }, { $set: { lastWebhookAt: new Date(lastWebhookAt) } });
     },
   };

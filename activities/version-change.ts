@@ -21,7 +21,12 @@ export function createVersionChangeActivities(deps: ActivityDeps) {
         const to = getProfile(name, toVersion);
         const diff = diffProfiles(from, to);
         // Reconcile to the full wanted set (not only the diff) so a half-applied earlier attempt converges.
-        await reconcileWebhooks(client, (event) => deps.webhookKeys.urlFor(shopToken, shop.webhookKeyNonce, event), to.webhookEvents, diff.webhooksToRemove);
+        await reconcileWebhooks(
+          client,
+          (event) => deps.webhookKeys.urlFor(shopToken, shop.webhookKeyNonce, event),
+          to.webhookEvents,
+          diff.webhooksToRemove,
+        );
         await applyConversionCodeDiff(client, from, to);
         await deps.db.models.Shop.updateOne({ token: shopToken }, { $set: { version: toVersion } });
         return { resourcesToSync: diff.resourcesToSync.filter((r) => (SYNCABLE as string[]).includes(r)) as SyncResource[] };

@@ -17,7 +17,12 @@ export interface WebhookReconcileResult {
   missingFound: number;
 }
 
-export async function reconcileWebhooks(client: UpgatesClient, urlFor: (event: string) => string, wanted: string[], remove: string[] = []): Promise<WebhookReconcileResult> {
+export async function reconcileWebhooks(
+  client: UpgatesClient,
+  urlFor: (event: string) => string,
+  wanted: string[],
+  remove: string[] = [],
+): Promise<WebhookReconcileResult> {
   const result: WebhookReconcileResult = { created: 0, reenabled: 0, existing: 0, removed: 0, inactiveFound: 0, missingFound: 0 };
   const all = await client.listWebhooks({ priority: 'mandatory' });
   const ours = all.filter((w) => String(w.name ?? '').startsWith(NAME_PREFIX));
@@ -56,7 +61,12 @@ export function createWebhookActivities(deps: ActivityDeps) {
     async registerWebhooks({ shopToken, events, removeEvents }: { shopToken: string; events: string[]; removeEvents?: string[] }) {
       try {
         const { shop, client } = await clientForShop(deps, shopToken);
-        const r = await reconcileWebhooks(client, (event) => deps.webhookKeys.urlFor(shopToken, shop.webhookKeyNonce, event), events, removeEvents);
+        const r = await reconcileWebhooks(
+          client,
+          (event) => deps.webhookKeys.urlFor(shopToken, shop.webhookKeyNonce, event),
+          events,
+          removeEvents,
+        );
         return { created: r.created, reenabled: r.reenabled, existing: r.existing, removed: r.removed };
       } catch (error) {
         throw toTemporalFailure(error);
@@ -66,8 +76,17 @@ export function createWebhookActivities(deps: ActivityDeps) {
     async checkWebhookHealth({ shopToken }: { shopToken: string }) {
       try {
         const { shop, client, profile } = await clientForShop(deps, shopToken);
-        const r = await reconcileWebhooks(client, (event) => deps.webhookKeys.urlFor(shopToken, shop.webhookKeyNonce, event), profile.webhookEvents);
-        return { healthy: r.inactiveFound === 0 && r.missingFound === 0, repaired: r.created + r.reenabled, inactiveFound: r.inactiveFound, missingFound: r.missingFound };
+        const r = await reconcileWebhooks(
+          client,
+          (event) => deps.webhookKeys.urlFor(shopToken, shop.webhookKeyNonce, event),
+          profile.webhookEvents,
+        );
+        return {
+          healthy: r.inactiveFound === 0 && r.missingFound === 0,
+          repaired: r.created + r.reenabled,
+          inactiveFound: r.inactiveFound,
+          missingFound: r.missingFound,
+        };
       } catch (error) {
         throw toTemporalFailure(error);
       }

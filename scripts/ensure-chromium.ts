@@ -23,7 +23,9 @@ function run(command: string, args: string[]): Promise<void> {
     // Inherit stdio so apt's progress shows as it happens.
     const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${command} ${args[0] ?? ''} exited with ${signal ?? code}`))));
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args[0] ?? ''} exited with ${signal ?? code}`)),
+    );
   });
 }
 

@@ -16,15 +16,24 @@ if (existsSync(new URL('./ensure-chromium.ts', import.meta.url))) {
 
 mkdirSync('test-output', { recursive: true });
 const report = 'test-output/vitest-results.json';
-const run = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs], {
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  'npx',
+  ['vitest', 'run', '--config', 'vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs],
+  {
+    stdio: 'inherit',
+  },
+);
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 if (existsSync(report)) {
-  const results = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  const results = JSON.parse(readFileSync(report, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
   passed = results.numPassedTests;
   failed = results.numFailedTests;
   skipped = results.numPendingTests + results.numTodoTests;

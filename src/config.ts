@@ -21,7 +21,10 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('upgates-addon'),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').default('mongodb://127.0.0.1:27017/upgates_addon'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
+    .default('mongodb://127.0.0.1:27017/upgates_addon'),
 
   UPGATES_SIGNATURE_TOKEN: z.string().min(1).optional(),
   UPGATES_PUBLIC_KEY_URL: z.string().url().default('https://files.upgates.com/addons/signature/api.signature.pub.key'),
@@ -58,7 +61,13 @@ export interface Config {
   appSecret: string;
   vendorApiToken: string;
   profile: AddonProfileName;
-  sync: { quietSeconds: number; maxWaitSeconds: number; syncNowCooldownSeconds: number; initialLookbackDays: number; reconcilePeriodSeconds: number };
+  sync: {
+    quietSeconds: number;
+    maxWaitSeconds: number;
+    syncNowCooldownSeconds: number;
+    initialLookbackDays: number;
+    reconcilePeriodSeconds: number;
+  };
   uninstallRetentionDays: number;
   /** How long synced data is kept after an uninstall before the purge (UNINSTALL_RETENTION_SECONDS or the days). */
   uninstallRetentionSeconds: number;

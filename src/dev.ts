@@ -70,7 +70,13 @@ async function main(): Promise<void> {
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       ...(temporal ? { TEMPORAL_ADDRESS: temporal.address } : {}),
       ...(ferret ? { MONGODB_URI: ferret.uri } : {}),
-      ...(withSandbox ? { UPGATES_PUBLIC_KEY_URL: `http://127.0.0.1:${sandboxPort}/signature/api.signature.pub.key`, SYNC_QUIET_SECONDS: '2', SYNC_NOW_COOLDOWN_SECONDS: '60' } : {}),
+      ...(withSandbox
+        ? {
+            UPGATES_PUBLIC_KEY_URL: `http://127.0.0.1:${sandboxPort}/signature/api.signature.pub.key`,
+            SYNC_QUIET_SECONDS: '2',
+            SYNC_NOW_COOLDOWN_SECONDS: '60',
+          }
+        : {}),
     });
     const logger = createLogger(config.logLevel);
     if (withSandbox) {

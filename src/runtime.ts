@@ -66,7 +66,17 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const worker = await createWorker({
       connection,
       workflowBundle: options.workflowBundle,
-      deps: { config, db, records: createRecordStore(db.models), temporal, logger, cipher, ledger, webhookKeys, upgatesTimeoutMs: options.upgatesTimeoutMs },
+      deps: {
+        config,
+        db,
+        records: createRecordStore(db.models),
+        temporal,
+        logger,
+        cipher,
+        ledger,
+        webhookKeys,
+        upgatesTimeoutMs: options.upgatesTimeoutMs,
+      },
     });
     runtime.worker = worker;
     runtime.workerDone = worker.run().finally(() => connection.close());
@@ -75,7 +85,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   if (role === 'api' || role === 'both') {
     const publicKeys =
       options.publicKeys ??
-      createPublicKeySource({ url: config.upgates.publicKeyUrl, ...(config.upgates.publicKeyFile ? { file: config.upgates.publicKeyFile } : {}) });
+      createPublicKeySource({
+        url: config.upgates.publicKeyUrl,
+        ...(config.upgates.publicKeyFile ? { file: config.upgates.publicKeyFile } : {}),
+      });
     const deps: AppDeps = {
       config,
       logger,

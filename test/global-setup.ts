@@ -37,7 +37,9 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('temporalNamespace', temporal?.namespace ?? 'default');
   project.provide('mongoUri', ferret?.uri ?? tools.externalMongoUri!);
   project.provide('servicesDataDir', dataDir);
-  process.stderr.write(`[test] Temporal ${temporal?.address ?? 'external'}, MongoDB ${ferret?.uri ?? 'external'} ready in ${Date.now() - started} ms\n`);
+  process.stderr.write(
+    `[test] Temporal ${temporal?.address ?? 'external'}, MongoDB ${ferret?.uri ?? 'external'} ready in ${Date.now() - started} ms\n`,
+  );
 }
 
 export async function teardown(): Promise<void> {

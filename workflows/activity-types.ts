@@ -21,17 +21,41 @@ export interface ShopActivities {
   // install
   fetchOwnerAndPairAccount(input: { shopToken: string }): Promise<{ projectName: string | null }>;
   markInstallFailed(input: { shopToken: string; message: string }): Promise<void>;
-  registerWebhooks(input: { shopToken: string; events: string[]; removeEvents?: string[] }): Promise<{ created: number; reenabled: number; existing: number; removed: number }>;
-  syncConversionCodes(input: { shopToken: string; fromVersion: number | null; toVersion: number }): Promise<{ added: number; removed: number }>;
-  planInstall(input: { shopToken: string }): Promise<{ profile: string; version: number; webhookEvents: string[]; installed: InstalledSignal }>;
+  registerWebhooks(input: {
+    shopToken: string;
+    events: string[];
+    removeEvents?: string[];
+  }): Promise<{ created: number; reenabled: number; existing: number; removed: number }>;
+  syncConversionCodes(input: {
+    shopToken: string;
+    fromVersion: number | null;
+    toVersion: number;
+  }): Promise<{ added: number; removed: number }>;
+  planInstall(input: {
+    shopToken: string;
+  }): Promise<{ profile: string; version: number; webhookEvents: string[]; installed: InstalledSignal }>;
   markShopActive(input: { shopToken: string }): Promise<void>;
   handOverToShopWorkflow(input: { shopToken: string; installed: InstalledSignal }): Promise<void>;
   // shop sync
-  planInitialSync(input: { shopToken: string; onlyResources?: SyncResource[] }): Promise<{ resources: SyncResource[]; lookbackDays: number }>;
+  planInitialSync(input: {
+    shopToken: string;
+    onlyResources?: SyncResource[];
+  }): Promise<{ resources: SyncResource[]; lookbackDays: number }>;
   syncPages(input: SyncPagesInput): Promise<SyncPagesResult>;
-  fetchAndUpsert(input: { shopToken: string; resource: SyncResource; ids: string[]; priority: 'mandatory' | 'optional' }): Promise<{ fetched: number; tombstoned: number }>;
-  applyTombstones(input: { shopToken: string; resource: SyncResource; deletes: Array<{ id: string; time: string }> }): Promise<{ tombstoned: number; refetch?: Partial<Record<SyncResource, string[]>> }>;
-  checkWebhookHealth(input: { shopToken: string }): Promise<{ healthy: boolean; repaired: number; inactiveFound: number; missingFound: number }>;
+  fetchAndUpsert(input: {
+    shopToken: string;
+    resource: SyncResource;
+    ids: string[];
+    priority: 'mandatory' | 'optional';
+  }): Promise<{ fetched: number; tombstoned: number }>;
+  applyTombstones(input: {
+    shopToken: string;
+    resource: SyncResource;
+    deletes: Array<{ id: string; time: string }>;
+  }): Promise<{ tombstoned: number; refetch?: Partial<Record<SyncResource, string[]>> }>;
+  checkWebhookHealth(input: {
+    shopToken: string;
+  }): Promise<{ healthy: boolean; repaired: number; inactiveFound: number; missingFound: number }>;
   catchUp(input: { shopToken: string; since: string; priority: 'mandatory' | 'optional' }): Promise<{ records: number }>;
   applyVersionChange(input: { shopToken: string; fromVersion: number; toVersion: number }): Promise<{ resourcesToSync: SyncResource[] }>;
   executeBackSync(input: { shopToken: string; request: BackSyncRequest }): Promise<BackSyncResult>;

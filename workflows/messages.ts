@@ -40,7 +40,8 @@ export interface VersionChangeSignal {
 }
 export const versionChangeSignal = defineSignal<[VersionChangeSignal]>('versionChange');
 
-export type SyncNowResult = { accepted: true } | { accepted: false; reason: 'running' | 'cooldown' | 'not-live'; retryAfterSeconds: number };
+export type SyncNowResult =
+  { accepted: true } | { accepted: false; reason: 'running' | 'cooldown' | 'not-live'; retryAfterSeconds: number };
 export const syncNowUpdate = defineUpdate<SyncNowResult>('syncNow');
 
 /** A write back to Upgates requested by the vendor's system; executed in order by the shop workflow. */

@@ -7,6 +7,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status >= 500) logger.error({ err: error, path: req.path }, 'unhandled error');
     if (res.headersSent) return;
-    res.status(status).json({ error: true, message: status >= 500 ? 'Internal error' : String(error.type ?? error.message ?? 'Bad request') });
+    res
+      .status(status)
+      .json({ error: true, message: status >= 500 ? 'Internal error' : String(error.type ?? error.message ?? 'Bad request') });
   };
 }

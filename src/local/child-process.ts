@@ -13,7 +13,13 @@ export interface ManagedProcess {
 }
 
 /** Spawns a long-running server whose output goes to a log file, so test and dev output stays readable. */
-export function startProcess(name: string, command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = childProcessEnv()): ManagedProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = childProcessEnv(),
+): ManagedProcess {
   mkdirSync(dirname(logFile), { recursive: true });
   const out = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });

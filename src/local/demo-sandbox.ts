@@ -8,9 +8,21 @@ export interface DemoSandbox {
   stop(): Promise<void>;
 }
 
-export async function startDemoSandbox(options: { port: number; signatureToken: string; log: (message: string) => void }): Promise<DemoSandbox> {
+export async function startDemoSandbox(options: {
+  port: number;
+  signatureToken: string;
+  log: (message: string) => void;
+}): Promise<DemoSandbox> {
   const sandbox = await startSandbox({ port: options.port, signatureToken: options.signatureToken, timeScale: 0.01 });
-  const shop = sandbox.createShop({ token: 'demo-shop', projectName: 'Demo shop s.r.o.', seed: 42, orders: 500, products: 120, customers: 200, grantedAccesses: 'all' });
+  const shop = sandbox.createShop({
+    token: 'demo-shop',
+    projectName: 'Demo shop s.r.o.',
+    seed: 42,
+    orders: 500,
+    products: 120,
+    customers: 200,
+    grantedAccesses: 'all',
+  });
   let timer: NodeJS.Timeout | undefined;
   return {
     url: sandbox.url,

@@ -36,7 +36,20 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const namespace = options.namespace ?? 'default';
   mkdirSync(options.dataDir, { recursive: true });
   const dbFile = join(options.dataDir, 'temporal.sqlite');
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile, '--namespace', namespace, '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--db-filename',
+    dbFile,
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
+  ];
   if (uiPort) args.push('--ui-port', String(uiPort));
   else args.push('--headless');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) args.push('--search-attribute', `${name}=${type}`);
@@ -64,14 +77,18 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
 }
 
 async function waitUntilServing(address: string, namespace: string, proc: ManagedProcess): Promise<void> {
-  await waitFor(`Temporal dev server at ${address}`, async () => {
-    if (proc.child.exitCode !== null) throw new Error(`temporal exited with code ${proc.child.exitCode}; see its log`);
-    const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-    try {
-      await connection.workflowService.describeNamespace({ namespace });
-      return true;
-    } finally {
-      await connection.close();
-    }
-  }, 120_000);
+  await waitFor(
+    `Temporal dev server at ${address}`,
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`temporal exited with code ${proc.child.exitCode}; see its log`);
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return true;
+      } finally {
+        await connection.close();
+      }
+    },
+    120_000,
+  );
 }

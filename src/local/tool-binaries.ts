@@ -53,7 +53,10 @@ export function ensureTemporalCli(): string {
   if (existsSync(cached)) return cached;
   const path = onPath('temporal');
   if (path) return path;
-  if (!hasGo()) throw new Error(noGoMessage('Temporal CLI', 'TEMPORAL_CLI_PATH', `go install github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSIONS[0]}`));
+  if (!hasGo())
+    throw new Error(
+      noGoMessage('Temporal CLI', 'TEMPORAL_CLI_PATH', `go install github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSIONS[0]}`),
+    );
   mkdirSync(toolCacheDir(), { recursive: true });
   for (const version of TEMPORAL_CLI_VERSIONS) {
     log(`building Temporal CLI ${version} with go install (first time only, takes a few minutes)...`);
@@ -85,7 +88,8 @@ export function ensureFerretDb(): string {
   if (existsSync(cached) && ferretRuns(cached)) return cached;
   const path = onPath('ferretdb');
   if (path && ferretRuns(path)) return path;
-  if (!hasGo()) throw new Error(noGoMessage('FerretDB', 'FERRETDB_PATH', `go install github.com/FerretDB/FerretDB/cmd/ferretdb@${FERRETDB_VERSION}`));
+  if (!hasGo())
+    throw new Error(noGoMessage('FerretDB', 'FERRETDB_PATH', `go install github.com/FerretDB/FerretDB/cmd/ferretdb@${FERRETDB_VERSION}`));
   mkdirSync(toolCacheDir(), { recursive: true });
   log(`building FerretDB ${FERRETDB_VERSION} (first time only, takes a few minutes)...`);
   const json = execFileSync('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { encoding: 'utf8' });

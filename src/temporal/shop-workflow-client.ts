@@ -39,7 +39,12 @@ export async function signalWithStartShop<Arg>(
 }
 
 /** Signals a running shop workflow; a shop without one is fine (nothing to stop). */
-export async function signalShopIfRunning<Args extends unknown[]>(client: Client, shopToken: string, signal: SignalDefinition<Args>, ...args: Args): Promise<boolean> {
+export async function signalShopIfRunning<Args extends unknown[]>(
+  client: Client,
+  shopToken: string,
+  signal: SignalDefinition<Args>,
+  ...args: Args
+): Promise<boolean> {
   try {
     await client.workflow.getHandle(shopWorkflowId(shopToken)).signal(signal, ...args);
     return true;

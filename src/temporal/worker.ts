@@ -34,4 +34,11 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
 }
 
 const noop = () => undefined;
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (message: string) => process.stderr.write(`[bundler] ${message}\n`), log: noop };
+const quietBundlerLogger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+  log: noop,
+};

@@ -90,7 +90,9 @@ describe('iframe page in the Upgates admin', () => {
     const parentPort = await freePort();
     parentOrigin = `http://127.0.0.1:${parentPort}`;
     parent = await startParent('127.0.0.1', parentPort);
-    e2e = await startE2E('iframe', { env: { UPGATES_ADMIN_ORIGINS: `https://*.upgates.com ${parentOrigin}`, SYNC_NOW_COOLDOWN_SECONDS: '600' } });
+    e2e = await startE2E('iframe', {
+      env: { UPGATES_ADMIN_ORIGINS: `https://*.upgates.com ${parentOrigin}`, SYNC_NOW_COOLDOWN_SECONDS: '600' },
+    });
     shop = e2e.sandbox.createShop({ token: 'shop-iframe-1', seed: 8, orders: 120, ordersSpreadDays: 20, grantedAccesses: 'all' });
     const installed = await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl, language: 'cs' });
     expect(installed.body).toMatchObject({ error: false });
@@ -104,7 +106,16 @@ describe('iframe page in the Upgates admin', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 1300 },
     });
   });
@@ -214,7 +225,12 @@ describe('iframe page in the Upgates admin', () => {
     const post = (path: string, body: string, headers: Record<string, string> = {}) =>
       fetch(`${e2e.addonUrl}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${session}`, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        headers: {
+          authorization: `Bearer ${session}`,
+          accept: 'application/json',
+          'content-type': 'application/x-www-form-urlencoded',
+          ...headers,
+        },
         body,
       });
     for (const body of [
@@ -228,7 +244,9 @@ describe('iframe page in the Upgates admin', () => {
       const json = (await res.json()) as { message: string };
       expect(json.message).toBe('Some values are not valid; nothing was changed.');
     }
-    const badJson = await post('/app/settings', JSON.stringify({ settings: { notifyCustomerOnStatusChange: 'yes' } }), { 'content-type': 'application/json' });
+    const badJson = await post('/app/settings', JSON.stringify({ settings: { notifyCustomerOnStatusChange: 'yes' } }), {
+      'content-type': 'application/json',
+    });
     expect(badJson.status).toBe(400);
     expect((await e2e.app.db.models.Shop.findOne({ token: shop.token }).lean())!.settings).toEqual(before);
 
@@ -239,7 +257,10 @@ describe('iframe page in the Upgates admin', () => {
     // Without script, the plain form post answers the whole page with the message (same validation).
     const stored = before as { carrierPairing: Record<string, string> };
     const [id, carrier] = Object.entries(stored.carrierPairing)[0]!;
-    const plain = await post('/app/settings', `session=${session}&carrierPairing%5B${id}%5D=${carrier}`, { accept: 'text/html', authorization: '' });
+    const plain = await post('/app/settings', `session=${session}&carrierPairing%5B${id}%5D=${carrier}`, {
+      accept: 'text/html',
+      authorization: '',
+    });
     expect(plain.status).toBe(200);
     const html = await plain.text();
     expect(html).toContain('Settings saved.');

@@ -28,7 +28,11 @@ describe('faults during a webhook flood', () => {
     ferret = await startFerretDb({ dataDir, database: 'chaos' });
     e2e = await startE2E('faults', { role: 'api', env: { MONGODB_URI: ferret.uri }, sandbox: { duplicateRate: 0.2, shuffle: true } });
     workers.push(startWorkerProcess(e2e.app.config), startWorkerProcess(e2e.app.config));
-    await e2e.app.temporal.workflow.execute(healthCheckWorkflow, { workflowId: `faults-ready-${Date.now()}`, taskQueue: e2e.app.config.temporal.taskQueue, args: ['ready', 'yes'] });
+    await e2e.app.temporal.workflow.execute(healthCheckWorkflow, {
+      workflowId: `faults-ready-${Date.now()}`,
+      taskQueue: e2e.app.config.temporal.taskQueue,
+      args: ['ready', 'yes'],
+    });
   });
   afterAll(async () => {
     for (const worker of workers) await killProcess(worker);
@@ -38,8 +42,11 @@ describe('faults during a webhook flood', () => {
   });
 
   it('converges with nothing lost, ≤ 3 concurrent requests per shop and no 5xx but 503', { timeout: 900_000 }, async () => {
-    const shops = [1, 2].map((n) => e2e.sandbox.createShop({ token: `faults-${n}`, seed: 20 + n, orders: 200, ordersSpreadDays: 20, grantedAccesses: 'all' }));
-    for (const shop of shops) expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toMatchObject({ error: false });
+    const shops = [1, 2].map((n) =>
+      e2e.sandbox.createShop({ token: `faults-${n}`, seed: 20 + n, orders: 200, ordersSpreadDays: 20, grantedAccesses: 'all' }),
+    );
+    for (const shop of shops)
+      expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toMatchObject({ error: false });
     for (const shop of shops) await waitShopLive(e2e, shop.token, 240_000);
 
     let dbRestarts = 0;
@@ -69,7 +76,10 @@ describe('faults during a webhook flood', () => {
         diff = await diffMirror(e2e.app.db, shop, 'orders');
       }
       lost += diff.missing.length + diff.stale.length;
-      duplicates += (await e2e.app.db.models.SyncedRecord.countDocuments({ shopToken: shop.token, resource: 'orders' })) - diff.checked - diff.extra.length;
+      duplicates +=
+        (await e2e.app.db.models.SyncedRecord.countDocuments({ shopToken: shop.token, resource: 'orders' })) -
+        diff.checked -
+        diff.extra.length;
       expect(diff.missing).toEqual([]);
       expect(diff.stale).toEqual([]);
       expect(e2e.sandbox.maxConcurrency(shop.token)).toBeLessThanOrEqual(3);

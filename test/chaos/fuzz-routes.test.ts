@@ -32,32 +32,68 @@ describe('fuzzing the public routes', () => {
     const shops = await Shop.find({}, { credentialsVersion: 1, status: 1, version: 1 }).lean();
     let workflows = 0;
     for await (const _ of e2e.app.temporal.workflow.list({ query: `TaskQueue = '${e2e.app.config.temporal.taskQueue}'` })) workflows++;
-    return { shops: JSON.stringify(shops), accounts: await Account.countDocuments(), records: await SyncedRecord.countDocuments(), workflows };
+    return {
+      shops: JSON.stringify(shops),
+      accounts: await Account.countDocuments(),
+      records: await SyncedRecord.countDocuments(),
+      workflows,
+    };
   }
 
   const bodies = fc.oneof(
     fc.anything().map((v) => JSON.stringify(v) ?? 'null'),
     fc.json(),
     fc.string({ maxLength: 300 }),
-    fc.record({ token: fc.anything(), version: fc.anything(), apiUser: fc.anything(), apiKey: fc.anything(), apiUrl: fc.anything(), time: fc.anything(), signature_v2: fc.anything() }).map((v) => JSON.stringify(v) ?? '{}'),
+    fc
+      .record({
+        token: fc.anything(),
+        version: fc.anything(),
+        apiUser: fc.anything(),
+        apiKey: fc.anything(),
+        apiUrl: fc.anything(),
+        time: fc.anything(),
+        signature_v2: fc.anything(),
+      })
+      .map((v) => JSON.stringify(v) ?? '{}'),
     fc.record({ token: fc.string(), time: fc.string(), signature_v2: fc.base64String({ minLength: 20 }) }).map((v) => JSON.stringify(v)),
     fc.constant('x'.repeat(200_000)),
     fc.constant(`{"token": "${'a'.repeat(70_000)}"}`),
     fc.uint8Array({ maxLength: 400 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
-    fc.record({ project_name: fc.anything(), orders: fc.anything(), products: fc.anything(), variants: fc.anything() }).map((v) => JSON.stringify(v) ?? '{}'),
+    fc
+      .record({ project_name: fc.anything(), orders: fc.anything(), products: fc.anything(), variants: fc.anything() })
+      .map((v) => JSON.stringify(v) ?? '{}'),
   );
-  const contentTypes = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', '');
+  const contentTypes = fc.constantFrom(
+    'application/json',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'application/json; charset=latin1',
+    '',
+  );
 
   it(`never answers 5xx, starts a workflow or changes a record (${RUNS} bodies per route)`, async () => {
     const before = await snapshot();
-    const routes = ['/upgates/install', '/upgates/open', '/upgates/uninstall', '/upgates/version', webhookPath, '/upgates/webhooks/unknown-key', '/app/settings', '/api/vendor/shops/fuzz-shop/stock'];
+    const routes = [
+      '/upgates/install',
+      '/upgates/open',
+      '/upgates/uninstall',
+      '/upgates/version',
+      webhookPath,
+      '/upgates/webhooks/unknown-key',
+      '/app/settings',
+      '/api/vendor/shops/fuzz-shop/stock',
+    ];
     let requests = 0;
     let serverErrors = 0;
     let leaked = 0;
     for (const route of routes) {
       await fc.assert(
         fc.asyncProperty(bodies, contentTypes, async (body, contentType) => {
-          const res = await fetch(`${e2e.addonUrl}${route}`, { method: 'POST', headers: contentType ? { 'content-type': contentType } : {}, body });
+          const res = await fetch(`${e2e.addonUrl}${route}`, {
+            method: 'POST',
+            headers: contentType ? { 'content-type': contentType } : {},
+            body,
+          });
           const text = await res.text();
           requests++;
           if (res.status >= 500) serverErrors++;
@@ -68,7 +104,15 @@ describe('fuzzing the public routes', () => {
       );
     }
     const after = await snapshot();
-    recordChaosRow({ scenario: 'fuzzed bodies on every public route', tries: requests, recordsLost: 0, duplicates: 0, serverErrors, secretsFound: leaked, note: `${after.workflows - before.workflows} workflows started, ${after.records - before.records} records changed` });
+    recordChaosRow({
+      scenario: 'fuzzed bodies on every public route',
+      tries: requests,
+      recordsLost: 0,
+      duplicates: 0,
+      serverErrors,
+      secretsFound: leaked,
+      note: `${after.workflows - before.workflows} workflows started, ${after.records - before.records} records changed`,
+    });
     expect(serverErrors).toBe(0);
     expect(leaked).toBe(0);
     expect(after).toEqual(before);

@@ -54,7 +54,11 @@ describe('worker killed with SIGKILL', () => {
     e2e.sandbox.faults.set(shop.token, { latencyMs: 400 });
     // Wait until the child worker polls (it bundles the workflows first), so the install answers in time.
     const { healthCheckWorkflow } = await import('../../workflows/health-check.js');
-    await e2e.app.temporal.workflow.execute(healthCheckWorkflow, { workflowId: `kill-ready-${Date.now()}`, taskQueue: e2e.app.config.temporal.taskQueue, args: ['ready', 'yes'] });
+    await e2e.app.temporal.workflow.execute(healthCheckWorkflow, {
+      workflowId: `kill-ready-${Date.now()}`,
+      taskQueue: e2e.app.config.temporal.taskQueue,
+      args: ['ready', 'yes'],
+    });
     const install = await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl });
     expect(install.status).toBe(200);
 
@@ -67,7 +71,13 @@ describe('worker killed with SIGKILL', () => {
     };
     let kills = 0;
     // Before the hand-over the shop workflow does not exist yet: that is still "initial sync" for this test.
-    const phase = async () => (await e2e.app.temporal.workflow.getHandle(shopWorkflowId(shop.token)).query(shopStateQuery).catch(() => ({ phase: 'installing' }))).phase;
+    const phase = async () =>
+      (
+        await e2e.app.temporal.workflow
+          .getHandle(shopWorkflowId(shop.token))
+          .query(shopStateQuery)
+          .catch(() => ({ phase: 'installing' }))
+      ).phase;
     for (let i = 0; i < KILLS; i++) {
       await whileBusy();
       if ((await phase()) === 'live') break;

@@ -22,7 +22,10 @@ export function workerEnv(config: Config, extra: Record<string, string> = {}): N
 
 /** `node --import tsx` (not npx), so the pid we signal is the worker itself. */
 export function startWorkerProcess(config: Config, extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: workerEnv(config, extra), stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: workerEnv(config, extra),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 export async function killProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

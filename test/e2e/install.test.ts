@@ -18,14 +18,24 @@ describe('install callback', () => {
   });
 
   async function waitLive(token: string) {
-    return eventually(`shop ${token} live`, async () => {
-      const state = await e2e.app.temporal.workflow.getHandle(shopWorkflowId(token)).query(shopStateQuery);
-      return state.phase === 'live' ? state : undefined;
-    }, 90_000);
+    return eventually(
+      `shop ${token} live`,
+      async () => {
+        const state = await e2e.app.temporal.workflow.getHandle(shopWorkflowId(token)).query(shopStateQuery);
+        return state.phase === 'live' ? state : undefined;
+      },
+      90_000,
+    );
   }
 
   it('answers {"error": false} well under 5 s, creates the account, registers webhooks once and mirrors the shop', async () => {
-    const shop: SandboxShop = e2e.sandbox.createShop({ token: 'shop-install-1', seed: 1, orders: 250, ordersSpreadDays: 30, grantedAccesses: 'all' });
+    const shop: SandboxShop = e2e.sandbox.createShop({
+      token: 'shop-install-1',
+      seed: 1,
+      orders: 250,
+      ordersSpreadDays: 30,
+      grantedAccesses: 'all',
+    });
     const result = await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl, language: 'cs' });
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ error: false, message: '' });
@@ -43,7 +53,12 @@ describe('install callback', () => {
     expect(events).toEqual([...profile.webhookEvents].sort()); // each exactly once
     for (const resource of ['orders', 'orderStatuses', 'shipments', 'payments', 'languages'] as const) {
       const diff = await diffMirror(e2e.app.db, shop, resource);
-      expect({ resource, missing: diff.missing.length, extra: diff.extra.length, stale: diff.stale.length }).toEqual({ resource, missing: 0, extra: 0, stale: 0 });
+      expect({ resource, missing: diff.missing.length, extra: diff.extra.length, stale: diff.stale.length }).toEqual({
+        resource,
+        missing: 0,
+        extra: 0,
+        stale: 0,
+      });
       expect(diff.checked).toBeGreaterThan(0);
     }
     expect(state.initialSync?.counts.orders).toBe(shop.data.orders.length);
@@ -52,7 +67,10 @@ describe('install callback', () => {
   it('three concurrent install callbacks and a repeat after completion: one account, no duplicate webhook, newest credentials', async () => {
     const shop = e2e.sandbox.createShop({ token: 'shop-install-dup', seed: 2, orders: 40, grantedAccesses: 'all' });
     // A duplicate callback repeats the same activation (same credentials); new credentials are the repeat below.
-    const results = await e2e.sandbox.lifecycle.repeat('install', shop.token, { addonUrl: e2e.addonUrl, reuseCredentials: true } as never, { times: 3, concurrent: true });
+    const results = await e2e.sandbox.lifecycle.repeat('install', shop.token, { addonUrl: e2e.addonUrl, reuseCredentials: true } as never, {
+      times: 3,
+      concurrent: true,
+    });
     for (const r of results) expect(r.body).toMatchObject({ error: false });
     await waitLive(shop.token);
     const again = await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl });
@@ -70,16 +88,31 @@ describe('install callback', () => {
   it('wrong credentials: {"error": true} with a message the shop owner can act on', async () => {
     const shop = e2e.sandbox.createShop({ token: 'shop-install-bad', seed: 3, orders: 5, grantedAccesses: 'all' });
     const time = new Date().toISOString();
-    const body = { token: shop.token, version: 2, apiUser: 'nobody', apiKey: 'wrong-key-123', apiUrl: `${e2e.sandbox.url}/api/v2`, current_admin_language: 'cs', time };
+    const body = {
+      token: shop.token,
+      version: 2,
+      apiUser: 'nobody',
+      apiKey: 'wrong-key-123',
+      apiUrl: `${e2e.sandbox.url}/api/v2`,
+      current_admin_language: 'cs',
+      time,
+    };
     const signature_v2 = e2e.sandbox.lifecycle.sign([body.token, body.apiUser, body.apiKey, body.apiUrl, time, e2e.sandbox.signatureToken]);
     const started = Date.now();
-    const res = await fetch(`${e2e.addonUrl}/upgates/install`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, signature_v2 }) });
+    const res = await fetch(`${e2e.addonUrl}/upgates/install`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, signature_v2 }),
+    });
     expect(res.status).toBe(200);
     const answer = (await res.json()) as { error: boolean; message: string };
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(answer.error).toBe(true);
     expect(answer.message).toMatch(/deactivate the add-on and activate it again/);
     // The answer goes out as soon as the owner read fails; the workflow records the failure right after.
-    await eventually('install marked failed', async () => (await e2e.app.db.models.Shop.findOne({ token: shop.token }).lean())?.status === 'failed');
+    await eventually(
+      'install marked failed',
+      async () => (await e2e.app.db.models.Shop.findOne({ token: shop.token }).lean())?.status === 'failed',
+    );
   });
 });

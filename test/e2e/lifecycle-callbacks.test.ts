@@ -40,7 +40,11 @@ describe('lifecycle callbacks: refusals and open', () => {
   }
 
   async function post(path: string, body: string | object, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-    const res = await fetch(`${e2e.addonUrl}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${e2e.addonUrl}${path}`, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     let json: unknown = text;
     try {
@@ -77,7 +81,15 @@ describe('lifecycle callbacks: refusals and open', () => {
 
     // Hand-made bodies: a valid signature over valid fields, then broken one way at a time.
     const time = new Date().toISOString();
-    const good = { token: shop.token, version: 1, apiUser: 'u', apiKey: 'k-123', apiUrl: `${e2e.sandbox.url}/api/v2`, current_admin_language: 'cs', time };
+    const good = {
+      token: shop.token,
+      version: 1,
+      apiUser: 'u',
+      apiKey: 'k-123',
+      apiUrl: `${e2e.sandbox.url}/api/v2`,
+      current_admin_language: 'cs',
+      time,
+    };
     const signature_v2 = e2e.sandbox.lifecycle.sign([good.token, good.apiUser, good.apiKey, good.apiUrl, time, e2e.sandbox.signatureToken]);
     const { apiKey: _dropped, ...missingKey } = good;
     const malformed: Array<[string, string | object, number]> = [
@@ -216,16 +228,24 @@ describe('lifecycle callbacks: refusals and open', () => {
     await eventually('webhooks re-registered', () => sorted(shop.webhooks.map((w) => w.event)).join() === events.join(), 30_000);
     const newUser = shop.credentials!.apiUser;
     expect(shop.webhooks.every((w) => w.owner === newUser)).toBe(true);
-    await eventually('gap caught up', async () => {
-      const diff = await diffMirror(e2e.app.db, shop, 'orders');
-      return diff.missing.length + diff.stale.length + diff.extra.length === 0;
-    }, 30_000);
+    await eventually(
+      'gap caught up',
+      async () => {
+        const diff = await diffMirror(e2e.app.db, shop, 'orders');
+        return diff.missing.length + diff.stale.length + diff.extra.length === 0;
+      },
+      30_000,
+    );
     // And webhooks flow again.
     shop.mutate({ orders: { update: 2 } });
-    await eventually('webhook change mirrored', async () => {
-      const diff = await diffMirror(e2e.app.db, shop, 'orders');
-      return diff.missing.length + diff.stale.length + diff.extra.length === 0;
-    }, 30_000);
+    await eventually(
+      'webhook change mirrored',
+      async () => {
+        const diff = await diffMirror(e2e.app.db, shop, 'orders');
+        return diff.missing.length + diff.stale.length + diff.extra.length === 0;
+      },
+      30_000,
+    );
     expect(e2e.sandbox.deliveries.some((d) => d.shopToken === shop.token && d.state === 'delivered')).toBe(true);
   });
 });

@@ -61,7 +61,11 @@ describe('retention purge after uninstall', () => {
     const state = await install(shop);
     expect(state.initialSync?.catchUpFrom).toBeUndefined();
     const diff = await diffMirror(e2e.app.db, shop, 'orders');
-    expect({ missing: diff.missing.length, stale: diff.stale.length, extra: diff.extra.length }).toEqual({ missing: 0, stale: 0, extra: 0 });
+    expect({ missing: diff.missing.length, stale: diff.stale.length, extra: diff.extra.length }).toEqual({
+      missing: 0,
+      stale: 0,
+      extra: 0,
+    });
   });
 
   it('a reinstall inside the period cancels the purge: the data survives past the original deadline', async () => {
@@ -70,7 +74,11 @@ describe('retention purge after uninstall', () => {
     const before = await records(shop.token);
     expect((await e2e.sandbox.lifecycle.uninstall(shop.token, { addonUrl: e2e.addonUrl })).status).toBe(200);
     const deadline = (await e2e.app.db.models.Shop.findOne({ token: shop.token }).lean())!.purgeAfter!.getTime();
-    await eventually('old shop workflow completed', async () => (await handle(shopWorkflowId(shop.token)).describe()).status.name === 'COMPLETED', 30_000);
+    await eventually(
+      'old shop workflow completed',
+      async () => (await handle(shopWorkflowId(shop.token)).describe()).status.name === 'COMPLETED',
+      30_000,
+    );
     const state = await install(shop);
     expect(answeredAt).toBeLessThan(deadline); // the reinstall really was inside the period
     expect(state.initialSync?.catchUpFrom).toBeDefined();

@@ -78,7 +78,8 @@ describe('credentials stay out of histories, visibility, the database and logs',
     const secrets: string[] = [];
     const answers: unknown[] = [];
     const collect = <R extends { request: Record<string, unknown>; body: unknown }>(r: R): R => {
-      for (const field of ['apiKey', 'apiUser'] as const) if (typeof r.request[field] === 'string') secrets.push(r.request[field] as string);
+      for (const field of ['apiKey', 'apiUser'] as const)
+        if (typeof r.request[field] === 'string') secrets.push(r.request[field] as string);
       answers.push(r.body);
       return r;
     };
@@ -99,12 +100,34 @@ describe('credentials stay out of histories, visibility, the database and logs',
     // Wrong credentials: the install workflow fails on /owner and answers an error (its history holds the failure).
     const b = e2e.sandbox.createShop({ token: 'lc-sec-b', seed: 22, orders: 5, grantedAccesses: 'all' });
     const time = new Date().toISOString();
-    const wrong = { token: b.token, version: 2, apiUser: 'lc-sec-b-wrong-user', apiKey: 'lc-sec-b-wrong-key-8f3a9c', apiUrl: `${e2e.sandbox.url}/api/v2`, current_admin_language: 'cs', time };
-    const signature_v2 = e2e.sandbox.lifecycle.sign([wrong.token, wrong.apiUser, wrong.apiKey, wrong.apiUrl, time, e2e.sandbox.signatureToken]);
-    const res = await fetch(`${e2e.addonUrl}/upgates/install`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...wrong, signature_v2 }) });
+    const wrong = {
+      token: b.token,
+      version: 2,
+      apiUser: 'lc-sec-b-wrong-user',
+      apiKey: 'lc-sec-b-wrong-key-8f3a9c',
+      apiUrl: `${e2e.sandbox.url}/api/v2`,
+      current_admin_language: 'cs',
+      time,
+    };
+    const signature_v2 = e2e.sandbox.lifecycle.sign([
+      wrong.token,
+      wrong.apiUser,
+      wrong.apiKey,
+      wrong.apiUrl,
+      time,
+      e2e.sandbox.signatureToken,
+    ]);
+    const res = await fetch(`${e2e.addonUrl}/upgates/install`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...wrong, signature_v2 }),
+    });
     collect({ request: wrong, body: await res.json() });
     expect(answers.at(-1)).toMatchObject({ error: true });
-    await eventually('install marked failed', async () => (await e2e.app.db.models.Shop.findOne({ token: b.token }).lean())?.status === 'failed');
+    await eventually(
+      'install marked failed',
+      async () => (await e2e.app.db.models.Shop.findOne({ token: b.token }).lean())?.status === 'failed',
+    );
     // A forged activation (rejected before anything is stored) still carried credentials in its body.
     expect(collect(await e2e.sandbox.lifecycle.install(b.token, { addonUrl: e2e.addonUrl, otherKey: true })).status).toBe(401);
 
@@ -112,7 +135,10 @@ describe('credentials stay out of histories, visibility, the database and logs',
     expect(collect(await e2e.sandbox.lifecycle.install(c.token, { addonUrl: e2e.addonUrl })).body).toEqual({ error: false, message: '' });
     await waitLive(c.token);
     expect((await e2e.sandbox.lifecycle.uninstall(c.token, { addonUrl: e2e.addonUrl })).status).toBe(200);
-    await eventually('shop c workflow completed', async () => (await e2e.app.temporal.workflow.getHandle(shopWorkflowId(c.token)).describe()).status.name === 'COMPLETED');
+    await eventually(
+      'shop c workflow completed',
+      async () => (await e2e.app.temporal.workflow.getHandle(shopWorkflowId(c.token)).describe()).status.name === 'COMPLETED',
+    );
     // The open answer (an iframe URL) must not carry credentials either.
     answers.push((await e2e.sandbox.lifecycle.open(a.token, { addonUrl: e2e.addonUrl })).body);
 
@@ -128,14 +154,17 @@ describe('credentials stay out of histories, visibility, the database and logs',
       histories.push(serialise({ info: wf, described: await handle.describe(), history: await handle.fetchHistory() }));
     }
     // install + shop per installed shop, install for b, uninstall for c (a's install ran once more: two runs).
-    for (const id of ['install:lc-sec-a', 'shop:lc-sec-a', 'install:lc-sec-b', 'install:lc-sec-c', 'shop:lc-sec-c', 'uninstall:lc-sec-c']) expect(ids).toContain(id);
+    for (const id of ['install:lc-sec-a', 'shop:lc-sec-a', 'install:lc-sec-b', 'install:lc-sec-c', 'shop:lc-sec-c', 'uninstall:lc-sec-c'])
+      expect(ids).toContain(id);
     const historyText = histories.join('\n');
     // Positive control: payloads are decoded (the install input is JSON bytes), so a secret in one would show.
     // (First run of this test failed exactly here: fetchHistory() gives payload data as base64 strings.)
     expect(historyText.includes('\\"shopToken\\":\\"lc-sec-a\\"')).toBe(true);
     expect(historyText.includes('activate it again')).toBe(true); // the failure answer for shop b, from a payload
     // Proof the detector works on this pipeline: a payload carrying a key is caught.
-    expect(leaks(serialise({ payload: { data: new TextEncoder().encode(JSON.stringify({ apiKey: secrets[0] })) } }), secrets)).toEqual([secrets[0]]);
+    expect(leaks(serialise({ payload: { data: new TextEncoder().encode(JSON.stringify({ apiKey: secrets[0] })) } }), secrets)).toEqual([
+      secrets[0],
+    ]);
     expect(leaks(historyText, secrets)).toEqual([]);
 
     // --- MongoDB: every document of every collection; the key exists only as ciphertext ---
@@ -161,6 +190,8 @@ describe('credentials stay out of histories, visibility, the database and logs',
     expect(consoleText).toContain('CredentialsRejected'); // the SDK logged shop b's failed owner read here
     expect(leaks(consoleText, secrets)).toEqual([]);
     expect(leaks(serialise(answers), secrets)).toEqual([]);
-    console.log(`searched ${histories.length} workflow executions, ${collections.length} collections (${documents} documents), ${logLines.length} app log lines, ${consoleOutput.length} console writes`);
+    console.log(
+      `searched ${histories.length} workflow executions, ${collections.length} collections (${documents} documents), ${logLines.length} app log lines, ${consoleOutput.length} console writes`,
+    );
   });
 });

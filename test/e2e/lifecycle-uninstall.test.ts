@@ -62,7 +62,11 @@ describe('uninstall and reinstall', () => {
     return waitLive(shop.token);
   }
   const waitCompleted = (token: string) =>
-    eventually(`shop ${token} workflow completed`, async () => (await describeOrNull(shopWorkflowId(token)))?.status.name === 'COMPLETED', 30_000);
+    eventually(
+      `shop ${token} workflow completed`,
+      async () => (await describeOrNull(shopWorkflowId(token)))?.status.name === 'COMPLETED',
+      30_000,
+    );
 
   it('uninstall twice: 200 both times, the shop workflow completes, credentials are gone, no API call; a late webhook starts nothing', async () => {
     const shop = e2e.sandbox.createShop({ token: 'lc-un-1', seed: 31, orders: 30, ordersSpreadDays: 20, grantedAccesses: 'all' });
@@ -106,7 +110,10 @@ describe('uninstall and reinstall', () => {
     const late = await fetch(ordersHook.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ project_name: shop.projectName, orders: [{ order_number: order.order_number, last_update_time: new Date().toISOString(), status_id: 1, status: 'x' }] }),
+      body: JSON.stringify({
+        project_name: shop.projectName,
+        orders: [{ order_number: order.order_number, last_update_time: new Date().toISOString(), status_id: 1, status: 'x' }],
+      }),
     });
     expect(late.status).toBe(200);
     // The sandbox's own deliveries of changes made now have no webhook to go to.
@@ -155,7 +162,10 @@ describe('uninstall and reinstall', () => {
     expect(requests.seen.length).toBeGreaterThan(3);
     expect(orderLists.length).toBeGreaterThan(0);
     for (const url of orderLists) {
-      expect({ url: url.search, incremental: url.searchParams.has('last_update_time_from') }).toEqual({ url: url.search, incremental: true });
+      expect({ url: url.search, incremental: url.searchParams.has('last_update_time_from') }).toEqual({
+        url: url.search,
+        incremental: true,
+      });
       expect(url.searchParams.has('creation_time_from')).toBe(false);
     }
     // The kept records were updated in place, not deleted and re-created.
@@ -178,7 +188,11 @@ describe('uninstall and reinstall', () => {
     // Slow API answers keep the initial sync busy long enough to uninstall inside it.
     e2e.sandbox.faults.set(shop.token, { latencyMs: 700 });
     expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toEqual({ error: false, message: '' });
-    await eventually('initial sync running', async () => (await handle(shopWorkflowId(shop.token)).query(shopStateQuery)).phase === 'initial-sync', 30_000);
+    await eventually(
+      'initial sync running',
+      async () => (await handle(shopWorkflowId(shop.token)).query(shopStateQuery)).phase === 'initial-sync',
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect((await handle(shopWorkflowId(shop.token)).query(shopStateQuery)).phase).toBe('initial-sync');
     expect((await e2e.sandbox.lifecycle.uninstall(shop.token, { addonUrl: e2e.addonUrl })).status).toBe(200);

@@ -31,14 +31,18 @@ async function versionChangeCase(e2e: E2E, profile: AddonProfileName, shop: Sand
   const diff = diffProfiles(v1, v2);
   const languages = shop.data.languages.map((l) => String(l.language_id));
 
-  expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl, version: 1 })).body).toEqual({ error: false, message: '' });
+  expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl, version: 1 })).body).toEqual({
+    error: false,
+    message: '',
+  });
   await eventually(`${shop.token} live`, async () => (await handle.query(shopStateQuery)).phase === 'live', 90_000);
   expect((await e2e.app.db.models.Shop.findOne({ token: shop.token }).lean())?.version).toBe(1);
   expect(sorted(shop.webhooks.map((w) => w.event))).toEqual(sorted(v1.webhookEvents));
   expect(actualCodes(shop)).toEqual(wantedCodes(profile, 1, languages));
   const v1Hooks = new Map(shop.webhooks.map((w) => [w.event, w.id]));
   // Proof that the resources v2 adds are not there yet (the assertions after the change can fail).
-  for (const resource of diff.resourcesToSync) expect(await e2e.app.db.models.SyncedRecord.countDocuments({ shopToken: shop.token, resource })).toBe(0);
+  for (const resource of diff.resourcesToSync)
+    expect(await e2e.app.db.models.SyncedRecord.countDocuments({ shopToken: shop.token, resource })).toBe(0);
 
   const changed = await e2e.sandbox.lifecycle.versionChange(shop.token, { addonUrl: e2e.addonUrl, version: 2 });
   expect(changed.status).toBe(200);
@@ -59,14 +63,20 @@ async function versionChangeCase(e2e: E2E, profile: AddonProfileName, shop: Sand
   expect(new Set(events).size).toBe(events.length);
   for (const event of diff.webhooksToAdd) expect(v1Hooks.has(event)).toBe(false);
   for (const event of diff.webhooksToRemove) expect(events).not.toContain(event);
-  for (const w of shop.webhooks) if (v1Hooks.has(w.event)) expect({ event: w.event, id: w.id }).toEqual({ event: w.event, id: v1Hooks.get(w.event) });
+  for (const w of shop.webhooks)
+    if (v1Hooks.has(w.event)) expect({ event: w.event, id: w.id }).toEqual({ event: w.event, id: v1Hooks.get(w.event) });
   expect(shop.webhooks.every((w) => w.active_yn)).toBe(true);
   expect(actualCodes(shop)).toEqual(wantedCodes(profile, 2, languages));
 
   // Newly needed resources are mirrored.
   for (const resource of diff.resourcesToSync) {
     const d = await diffMirror(e2e.app.db, shop, resource as 'categories');
-    expect({ resource, missing: d.missing.length, stale: d.stale.length, extra: d.extra.length }).toEqual({ resource, missing: 0, stale: 0, extra: 0 });
+    expect({ resource, missing: d.missing.length, stale: d.stale.length, extra: d.extra.length }).toEqual({
+      resource,
+      missing: 0,
+      stale: 0,
+      extra: 0,
+    });
     expect(d.checked).toBeGreaterThan(0);
   }
 
@@ -94,7 +104,15 @@ describe('version change: fulfillment (webhooks and a newly needed resource)', (
   });
 
   it('v1 -> v2 applies the manifest diff and syncs categories; a repeat is a no-op', async () => {
-    const shop = e2e.sandbox.createShop({ token: 'lc-ver-ful', seed: 51, orders: 15, products: 15, categories: 8, ordersSpreadDays: 20, grantedAccesses: 'all' });
+    const shop = e2e.sandbox.createShop({
+      token: 'lc-ver-ful',
+      seed: 51,
+      orders: 15,
+      products: 15,
+      categories: 8,
+      ordersSpreadDays: 20,
+      grantedAccesses: 'all',
+    });
     expect(diffProfiles(getProfile('fulfillment', 1), getProfile('fulfillment', 2)).resourcesToSync).toContain('categories');
     await versionChangeCase(e2e, 'fulfillment', shop);
   });
@@ -110,7 +128,16 @@ describe('version change: emailing (webhooks and conversion codes)', () => {
   });
 
   it('v1 -> v2 adds, removes and keeps conversion codes and webhooks as the manifests say; a repeat is a no-op', async () => {
-    const shop = e2e.sandbox.createShop({ token: 'lc-ver-eml', seed: 52, orders: 5, products: 10, customers: 15, categories: 6, ordersSpreadDays: 20, grantedAccesses: 'all' });
+    const shop = e2e.sandbox.createShop({
+      token: 'lc-ver-eml',
+      seed: 52,
+      orders: 5,
+      products: 10,
+      customers: 15,
+      categories: 6,
+      ordersSpreadDays: 20,
+      grantedAccesses: 'all',
+    });
     const diff = diffProfiles(getProfile('emailing', 1), getProfile('emailing', 2));
     expect(diff.conversionCodesToAdd.length + diff.conversionCodesToRemove.length).toBeGreaterThan(0);
     await versionChangeCase(e2e, 'emailing', shop);

@@ -13,7 +13,15 @@ describe('profile emailing', () => {
   let profile: ProfileVersion;
   beforeAll(async () => {
     e2e = await startE2E('profile_emailing', { env: { ADDON_PROFILE: 'emailing', VENDOR_API_TOKEN: 'e2e-vendor-token-emailing' } });
-    shop = e2e.sandbox.createShop({ token: 'shop-eml', seed: 13, orders: 5, products: 15, customers: 25, categories: 4, languages: ['cs', 'sk'] });
+    shop = e2e.sandbox.createShop({
+      token: 'shop-eml',
+      seed: 13,
+      orders: 5,
+      products: 15,
+      customers: 25,
+      categories: 4,
+      languages: ['cs', 'sk'],
+    });
     profile = await installLive(e2e, shop);
   });
   afterAll(async () => {
@@ -26,7 +34,9 @@ describe('profile emailing', () => {
     expect(shop.webhooks.map((w) => w.event).sort()).toEqual([...profile.webhookEvents].sort());
     // A declaration without language_id is written once per language mutation (Upgates keys codes by both).
     const languages = shop.data.languages.map((l) => String(l.language_id));
-    const expected = (profile.conversionCodes ?? []).flatMap((c) => (c.language_id ? [c.language_id] : languages).map((lang) => `${c.position}/${lang}:${c.code}`));
+    const expected = (profile.conversionCodes ?? []).flatMap((c) =>
+      (c.language_id ? [c.language_id] : languages).map((lang) => `${c.position}/${lang}:${c.code}`),
+    );
     expect(expected.length).toBeGreaterThan(0);
     expect(shop.conversionCodes.map((c) => `${c.position}/${c.language_id}:${c.code}`).sort()).toEqual(expected.sort());
   });
@@ -40,7 +50,14 @@ describe('profile emailing', () => {
     // The sandbox only emits Orders/Products/Customers/Categories events, so we add the mutation to its data
     // and deliver the Languages.create call to the URL our add-on registered, as Upgates would.
     const languages = shop.store.catalog.languages;
-    languages.push({ ...languages[0]!, language_id: 'en', actual_language_id: 'en', default_yn: false, currency_id: 'EUR', domain: 'en.example.com' });
+    languages.push({
+      ...languages[0]!,
+      language_id: 'en',
+      actual_language_id: 'en',
+      default_yn: false,
+      currency_id: 'EUR',
+      domain: 'en.example.com',
+    });
     const hook = shop.webhooks.find((w) => w.event === 'Languages.create')!;
     const res = await fetch(hook.url, {
       method: 'POST',
@@ -60,7 +77,9 @@ describe('profile emailing', () => {
     expect(consent.body).toMatchObject({ ok: true, results: [{ updated_yn: true }] });
     expect(shop.data.customer(email)).toMatchObject({ newsletter_accept: 'no' });
 
-    const created = await vendor(e2e, 'POST', `${shop.token}/subscribers`, { subscribers: [{ email: 'new.subscriber@example.com', language: 'sk' }, { email: 'second@example.com' }] });
+    const created = await vendor(e2e, 'POST', `${shop.token}/subscribers`, {
+      subscribers: [{ email: 'new.subscriber@example.com', language: 'sk' }, { email: 'second@example.com' }],
+    });
     expect(created.status).toBe(200);
     expect(created.body.results?.map((r) => r.inserted_yn)).toEqual([true, true]);
     expect(shop.data.customer('new.subscriber@example.com')).toMatchObject({ type: 'contact', newsletter_accept: 'yes' });
@@ -71,7 +90,12 @@ describe('profile emailing', () => {
   });
 
   it('creates and deletes campaign coupons', async () => {
-    const created = await vendor(e2e, 'POST', `${shop.token}/campaigns/spring-25/vouchers`, { count: 3, type: 'percentage', currency_id: 'CZK', amount: 15 });
+    const created = await vendor(e2e, 'POST', `${shop.token}/campaigns/spring-25/vouchers`, {
+      count: 3,
+      type: 'percentage',
+      currency_id: 'CZK',
+      amount: 15,
+    });
     expect(created.status).toBe(200);
     const codes = created.body.results!.map((r) => String(r.voucher_code));
     expect(codes).toHaveLength(3);
@@ -92,6 +116,7 @@ describe('profile emailing', () => {
 
   it('made no call outside the declared accesses', () => {
     const used = expectOnlyDeclaredCalls(e2e, shop, profile);
-    for (const access of ['customers:PUT', 'customers:POST', 'vouchers:POST', 'vouchers:DELETE', 'conversionCodes:POST', 'languages:GET']) expect(used.has(access as never)).toBe(true);
+    for (const access of ['customers:PUT', 'customers:POST', 'vouchers:POST', 'vouchers:DELETE', 'conversionCodes:POST', 'languages:GET'])
+      expect(used.has(access as never)).toBe(true);
   });
 });

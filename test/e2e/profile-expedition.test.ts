@@ -13,7 +13,15 @@ describe('profile expedition', () => {
   let profile: ProfileVersion;
   beforeAll(async () => {
     e2e = await startE2E('profile_expedition', { env: { ADDON_PROFILE: 'expedition', VENDOR_API_TOKEN: 'e2e-vendor-token-expedition' } });
-    shop = e2e.sandbox.createShop({ token: 'shop-exp', seed: 11, orders: 30, products: 10, customers: 10, categories: 3, ordersSpreadDays: 20 });
+    shop = e2e.sandbox.createShop({
+      token: 'shop-exp',
+      seed: 11,
+      orders: 30,
+      products: 10,
+      customers: 10,
+      categories: 3,
+      ordersSpreadDays: 20,
+    });
     profile = await installLive(e2e, shop);
   });
   afterAll(async () => {
@@ -46,7 +54,12 @@ describe('profile expedition', () => {
     // Turned off in the settings: send_emails_yn false, no e-mail.
     await e2e.app.db.models.Shop.updateOne({ token: shop.token }, { $set: { 'settings.notifyCustomerOnStatusChange': false } });
     const other = String(shop.data.orders[1]!.order_number);
-    const quiet = await vendor(e2e, 'PUT', `${shop.token}/orders`, { orders: [{ order_number: other, status_id: newStatus }, { order_number: 'no-such-order', tracking_code: 'X' }] });
+    const quiet = await vendor(e2e, 'PUT', `${shop.token}/orders`, {
+      orders: [
+        { order_number: other, status_id: newStatus },
+        { order_number: 'no-such-order', tracking_code: 'X' },
+      ],
+    });
     expect(quiet.status).toBe(200);
     expect(quiet.body.ok).toBe(false); // one unknown order: per-item result says so
     expect(quiet.body.results?.map((r) => r.updated_yn)).toEqual([true, false]);

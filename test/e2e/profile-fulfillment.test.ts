@@ -11,8 +11,18 @@ describe('profile fulfillment', () => {
   let shop: SandboxShop;
   let profile: ProfileVersion;
   beforeAll(async () => {
-    e2e = await startE2E('profile_fulfillment', { env: { ADDON_PROFILE: 'fulfillment', VENDOR_API_TOKEN: 'e2e-vendor-token-fulfillment' } });
-    shop = e2e.sandbox.createShop({ token: 'shop-ful', seed: 12, orders: 25, products: 20, customers: 10, categories: 4, ordersSpreadDays: 20 });
+    e2e = await startE2E('profile_fulfillment', {
+      env: { ADDON_PROFILE: 'fulfillment', VENDOR_API_TOKEN: 'e2e-vendor-token-fulfillment' },
+    });
+    shop = e2e.sandbox.createShop({
+      token: 'shop-ful',
+      seed: 12,
+      orders: 25,
+      products: 20,
+      customers: 10,
+      categories: 4,
+      ordersSpreadDays: 20,
+    });
     profile = await installLive(e2e, shop);
   });
   afterAll(async () => {

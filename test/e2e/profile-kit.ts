@@ -41,12 +41,19 @@ export async function vendor(e2e: E2E, method: string, path: string, body?: unkn
 
 /** The mirror holds exactly the resources the profile declares (initialSync + codeLists), each equal to the shop. */
 export async function expectExactlyDeclaredResources(e2e: E2E, shop: SandboxShop, profile: ProfileVersion) {
-  const declared = new Set<string>([...profile.initialSync.map((s) => s.resource), ...profile.codeLists].filter((r) => !NOT_MIRRORED.has(r)));
+  const declared = new Set<string>(
+    [...profile.initialSync.map((s) => s.resource), ...profile.codeLists].filter((r) => !NOT_MIRRORED.has(r)),
+  );
   const present = new Set((await e2e.app.db.models.SyncedRecord.distinct('resource', { shopToken: shop.token })) as string[]);
   expect([...present].sort()).toEqual([...declared].sort());
   for (const resource of declared) {
     const diff = await diffMirror(e2e.app.db, shop, resource as Parameters<typeof diffMirror>[2]);
-    expect({ resource, missing: diff.missing, extra: diff.extra, stale: diff.stale }).toEqual({ resource, missing: [], extra: [], stale: [] });
+    expect({ resource, missing: diff.missing, extra: diff.extra, stale: diff.stale }).toEqual({
+      resource,
+      missing: [],
+      extra: [],
+      stale: [],
+    });
     expect(diff.checked).toBeGreaterThan(0);
   }
 }
@@ -63,7 +70,9 @@ export function expectOnlyDeclaredCalls(e2e: E2E, shop: SandboxShop, profile: Pr
   const declared = new Set<string>(profile.accesses.map((a) => a.access));
   const calls = e2e.sandbox.calls.filter((c) => c.shopToken === shop.token);
   expect(calls.length).toBeGreaterThan(0);
-  const outside = calls.filter((c) => !c.access || !declared.has(c.access)).map((c) => `${c.method} ${c.path} (${c.access ?? 'no access'})`);
+  const outside = calls
+    .filter((c) => !c.access || !declared.has(c.access))
+    .map((c) => `${c.method} ${c.path} (${c.access ?? 'no access'})`);
   expect(outside).toEqual([]);
   return new Set(calls.map((c) => c.access));
 }

@@ -19,7 +19,10 @@ export interface E2E {
   stop(): Promise<void>;
 }
 
-export async function startE2E(name: string, options: { env?: Record<string, string>; sandbox?: SandboxOptions; role?: 'both' | 'api'; logger?: Logger } = {}): Promise<E2E> {
+export async function startE2E(
+  name: string,
+  options: { env?: Record<string, string>; sandbox?: SandboxOptions; role?: 'both' | 'api'; logger?: Logger } = {},
+): Promise<E2E> {
   const sandbox = await startSandbox({ timeScale: 0.001, ...options.sandbox });
   const port = await freePort();
   const config = testConfig(name, {
@@ -50,7 +53,12 @@ export async function startE2E(name: string, options: { env?: Record<string, str
   };
 }
 
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -69,8 +77,12 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 export async function waitShopLive(e2e: E2E, token: string, timeoutMs = 120_000) {
   const { shopStateQuery } = await import('../../workflows/messages.js');
   const { shopWorkflowId } = await import('../../src/temporal/workflow-ids.js');
-  return eventually(`shop ${token} live`, async () => {
-    const state = await e2e.app.temporal.workflow.getHandle(shopWorkflowId(token)).query(shopStateQuery);
-    return state.phase === 'live' ? state : undefined;
-  }, timeoutMs);
+  return eventually(
+    `shop ${token} live`,
+    async () => {
+      const state = await e2e.app.temporal.workflow.getHandle(shopWorkflowId(token)).query(shopStateQuery);
+      return state.phase === 'live' ? state : undefined;
+    },
+    timeoutMs,
+  );
 }

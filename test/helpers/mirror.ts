@@ -3,7 +3,16 @@ import type { Database } from '../../src/db/connection.js';
 import type { SandboxShop } from '../../sandbox/index.js';
 import { ITEM_SCHEMAS } from '../../src/upgates/schemas/index.js';
 
-const ID_FIELDS: Record<string, string> = { orders: 'order_number', products: 'product_id', customers: 'customer_id', categories: 'category_id', orderStatuses: 'id', languages: 'language_id', shipments: 'id', payments: 'id' };
+const ID_FIELDS: Record<string, string> = {
+  orders: 'order_number',
+  products: 'product_id',
+  customers: 'customer_id',
+  categories: 'category_id',
+  orderStatuses: 'id',
+  languages: 'language_id',
+  shipments: 'id',
+  payments: 'id',
+};
 
 export interface MirrorDiff {
   resource: string;
@@ -13,8 +22,15 @@ export interface MirrorDiff {
   checked: number;
 }
 
-export async function diffMirror(db: Database, shop: SandboxShop, resource: keyof typeof ID_FIELDS, filter?: (record: Record<string, unknown>) => boolean): Promise<MirrorDiff> {
-  const source = ((shop.data as unknown as Record<string, unknown>)[resource] as Array<Record<string, unknown>>).filter(filter ?? (() => true));
+export async function diffMirror(
+  db: Database,
+  shop: SandboxShop,
+  resource: keyof typeof ID_FIELDS,
+  filter?: (record: Record<string, unknown>) => boolean,
+): Promise<MirrorDiff> {
+  const source = ((shop.data as unknown as Record<string, unknown>)[resource] as Array<Record<string, unknown>>).filter(
+    filter ?? (() => true),
+  );
   const docs = await db.models.SyncedRecord.find({ shopToken: shop.token, resource, deleted: false }).lean();
   const mine = new Map(docs.map((d) => [d.recordId, d.data as Record<string, unknown>]));
   const missing: string[] = [];
@@ -41,6 +57,8 @@ function normalise(resource: string, record: Record<string, unknown>): unknown {
 /** JSON with sorted keys, so key order does not matter. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }

@@ -11,7 +11,11 @@ let db: Database;
 let store: RecordStore;
 const run = `rs-${Date.now()}`;
 const T = (s: number) => new Date(Date.UTC(2025, 0, 1, 10, 0, s));
-const v = (id: string, s: number, extra: Record<string, unknown> = {}) => ({ recordId: id, lastUpdateTime: T(s), data: { order_number: id, last_update_time: T(s).toISOString(), ...extra } });
+const v = (id: string, s: number, extra: Record<string, unknown> = {}) => ({
+  recordId: id,
+  lastUpdateTime: T(s),
+  data: { order_number: id, last_update_time: T(s).toISOString(), ...extra },
+});
 
 beforeAll(async () => {
   db = await connectDatabase(inject('mongoUri').replace(/\/([^/?]+)(\?|$)/, `/t_record_store_${Date.now() % 100000}$2`));
@@ -33,7 +37,10 @@ describe('record store guarded upserts', () => {
     expect(await store.upsertMany(shop, 'orders', [v('1', 10, { note: 'old' })])).toEqual({ written: 0, skippedAsOlder: 1 });
     expect((await get(shop, '1'))?.data).toMatchObject({ note: 'new' });
     const before = (await get(shop, '1'))!.syncedAt;
-    expect(await store.upsertMany(shop, 'orders', [v('1', 20, { note: 'new' })], new Date(Date.now() + 5_000))).toEqual({ written: 0, skippedAsOlder: 0 });
+    expect(await store.upsertMany(shop, 'orders', [v('1', 20, { note: 'new' })], new Date(Date.now() + 5_000))).toEqual({
+      written: 0,
+      skippedAsOlder: 0,
+    });
     expect((await get(shop, '1'))!.syncedAt).toEqual(before); // not even touched
   });
 
@@ -72,7 +79,7 @@ describe('record store guarded upserts', () => {
     expect((await get(shop, '1'))?.deleted).toBe(true);
     // A genuinely newer version (re-created) is written.
     expect((await store.upsertMany(shop, 'orders', [v('1', 41)])).written).toBe(1);
-    expect((await get(shop, '1'))).toMatchObject({ deleted: false, deletedAt: null });
+    expect(await get(shop, '1')).toMatchObject({ deleted: false, deletedAt: null });
   });
 
   it('a delete of a never-seen record leaves a tombstone that stops older late updates', async () => {
@@ -111,7 +118,7 @@ describe('record store guarded upserts', () => {
     }
     for (const e of [...events]) if (rng.chance(0.3)) events.push({ ...e });
     rng.shuffle(events);
-    for (let i = 0; i < events.length; ) {
+    for (let i = 0; i < events.length;) {
       const head = events[i]!;
       if (head.kind === 'd') {
         await store.tombstone(shop, 'orders', [{ recordId: head.id, deletedAt: T(head.s) }]);
@@ -120,7 +127,11 @@ describe('record store guarded upserts', () => {
       }
       const batch: Ev[] = [];
       while (i < events.length && events[i]!.kind === 'v' && batch.length < 8) batch.push(events[i++]!);
-      await store.upsertMany(shop, 'orders', batch.map((e) => v(e.id, e.s, { n: e.s })));
+      await store.upsertMany(
+        shop,
+        'orders',
+        batch.map((e) => v(e.id, e.s, { n: e.s })),
+      );
     }
     const docs = await db.models.SyncedRecord.find({ shopToken: shop }).lean();
     expect(docs).toHaveLength(15);

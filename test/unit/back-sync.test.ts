@@ -13,63 +13,135 @@ const NOW = Date.parse('2025-03-10T12:00:00Z');
 
 describe('order-status', () => {
   it('writes status_id and tracking_code only, and always decides send_emails_yn/send_sms_yn explicitly', () => {
-    const { call } = buildBackSyncCall(expeditionV1, { action: 'order-status', items: [{ order_number: '1001', status_id: '4', tracking_code: 'Z1', status: 'Sent', stock_increment: -1 }] }, {});
-    expect(call).toEqual({ kind: 'updateOrders', body: { send_emails_yn: true, send_sms_yn: false, orders: [{ order_number: '1001', status_id: 4, tracking_code: 'Z1' }] } });
+    const { call } = buildBackSyncCall(
+      expeditionV1,
+      {
+        action: 'order-status',
+        items: [{ order_number: '1001', status_id: '4', tracking_code: 'Z1', status: 'Sent', stock_increment: -1 }],
+      },
+      {},
+    );
+    expect(call).toEqual({
+      kind: 'updateOrders',
+      body: { send_emails_yn: true, send_sms_yn: false, orders: [{ order_number: '1001', status_id: 4, tracking_code: 'Z1' }] },
+    });
   });
 
   it('send_emails_yn follows notifyCustomerOnStatusChange (default true as declared); SMS only where the version declares it', () => {
-    const off = buildBackSyncCall(expeditionV1, { action: 'order-status', items: [{ order_number: '1', status_id: 2 }] }, { notifyCustomerOnStatusChange: false });
+    const off = buildBackSyncCall(
+      expeditionV1,
+      { action: 'order-status', items: [{ order_number: '1', status_id: 2 }] },
+      { notifyCustomerOnStatusChange: false },
+    );
     expect(off.call.body).toMatchObject({ send_emails_yn: false, send_sms_yn: false });
     // v1 has no SMS setting: a stray stored value must not turn SMS on.
-    const v1Sms = buildBackSyncCall(expeditionV1, { action: 'order-status', items: [{ order_number: '1', status_id: 2 }] }, { smsCustomerOnStatusChange: true });
+    const v1Sms = buildBackSyncCall(
+      expeditionV1,
+      { action: 'order-status', items: [{ order_number: '1', status_id: 2 }] },
+      { smsCustomerOnStatusChange: true },
+    );
     expect(v1Sms.call.body).toMatchObject({ send_sms_yn: false });
-    const v2Sms = buildBackSyncCall(expeditionV2, { action: 'order-status', items: [{ order_number: '1', status_id: 2 }] }, { smsCustomerOnStatusChange: true });
+    const v2Sms = buildBackSyncCall(
+      expeditionV2,
+      { action: 'order-status', items: [{ order_number: '1', status_id: 2 }] },
+      { smsCustomerOnStatusChange: true },
+    );
     expect(v2Sms.call.body).toMatchObject({ send_emails_yn: true, send_sms_yn: true });
     // A malformed stored value falls back to the declared default.
     expect(settingValue(expeditionV1, { notifyCustomerOnStatusChange: 'no' }, 'notifyCustomerOnStatusChange')).toBe(true);
   });
 
   it('needs status_id or tracking_code', () => {
-    expect(() => buildBackSyncCall(expeditionV1, { action: 'order-status', items: [{ order_number: '1' }] }, {})).toThrow(/status_id or tracking_code/);
+    expect(() => buildBackSyncCall(expeditionV1, { action: 'order-status', items: [{ order_number: '1' }] }, {})).toThrow(
+      /status_id or tracking_code/,
+    );
   });
 });
 
 describe('stock', () => {
   it('sends absolute stock of products and variants and nothing else', () => {
-    const { call } = buildBackSyncCall(fulfillment, { action: 'stock', items: [{ code: 'P1', stock: 5, variants: [{ code: 'P1-A', stock: 2 }] }, { code: 'P2', stock: 0 }] }, {});
-    expect(call).toEqual({ kind: 'updateProducts', body: { products: [{ code: 'P1', stock: 5, variants: [{ code: 'P1-A', stock: 2 }] }, { code: 'P2', stock: 0 }] } });
+    const { call } = buildBackSyncCall(
+      fulfillment,
+      {
+        action: 'stock',
+        items: [
+          { code: 'P1', stock: 5, variants: [{ code: 'P1-A', stock: 2 }] },
+          { code: 'P2', stock: 0 },
+        ],
+      },
+      {},
+    );
+    expect(call).toEqual({
+      kind: 'updateProducts',
+      body: {
+        products: [
+          { code: 'P1', stock: 5, variants: [{ code: 'P1-A', stock: 2 }] },
+          { code: 'P2', stock: 0 },
+        ],
+      },
+    });
     expect(forbiddenFieldsIn(call.body, fulfillment.backSync.find((a) => a.id === 'stock')!.forbiddenFields!)).toEqual([]);
   });
 
   it('refuses stock_increment at any level', () => {
     expect(() => buildBackSyncCall(fulfillment, { action: 'stock', items: [{ code: 'P1', stock: 5, stock_increment: -1 }] }, {})).toThrow();
-    expect(() => buildBackSyncCall(fulfillment, { action: 'stock', items: [{ code: 'P1', stock: 5, variants: [{ code: 'V', stock: 1, stock_increment: '+1' }] }] }, {})).toThrow();
+    expect(() =>
+      buildBackSyncCall(
+        fulfillment,
+        { action: 'stock', items: [{ code: 'P1', stock: 5, variants: [{ code: 'V', stock: 1, stock_increment: '+1' }] }] },
+        {},
+      ),
+    ).toThrow();
   });
 
   it('forbiddenFieldsIn finds every declared path in a body', () => {
     const rules = fulfillment.backSync.find((a) => a.id === 'stock')!.forbiddenFields!;
-    const body = { products: [{ code: 'A', stock_increment: 1 }, { code: 'B', variants: [{ code: 'B1' }, { code: 'B2', stock_increment: -2 }] }], variants: [{ code: 'C', stock_increment: 3 }] };
-    expect(forbiddenFieldsIn(body, rules).sort()).toEqual(['products[0].stock_increment', 'products[1].variants[1].stock_increment', 'variants[0].stock_increment']);
+    const body = {
+      products: [
+        { code: 'A', stock_increment: 1 },
+        { code: 'B', variants: [{ code: 'B1' }, { code: 'B2', stock_increment: -2 }] },
+      ],
+      variants: [{ code: 'C', stock_increment: 3 }],
+    };
+    expect(forbiddenFieldsIn(body, rules).sort()).toEqual([
+      'products[0].stock_increment',
+      'products[1].variants[1].stock_increment',
+      'variants[0].stock_increment',
+    ]);
   });
 
   it('is refused while stockSyncEnabled is off', () => {
-    expect(() => buildBackSyncCall(fulfillment, { action: 'stock', items: [{ code: 'P1', stock: 5 }] }, { stockSyncEnabled: false })).toThrow(BackSyncRefusedError);
+    expect(() =>
+      buildBackSyncCall(fulfillment, { action: 'stock', items: [{ code: 'P1', stock: 5 }] }, { stockSyncEnabled: false }),
+    ).toThrow(BackSyncRefusedError);
   });
 
   it('is not part of expedition', () => {
-    expect(() => buildBackSyncCall(expeditionV2, { action: 'stock', items: [{ code: 'P1', stock: 5 }] }, {})).toThrow(/not part of the expedition profile v2/);
+    expect(() => buildBackSyncCall(expeditionV2, { action: 'stock', items: [{ code: 'P1', stock: 5 }] }, {})).toThrow(
+      /not part of the expedition profile v2/,
+    );
   });
 });
 
 describe('emailing', () => {
   it('consent: paired by login.email, only newsletter_accept', () => {
-    const { call } = buildBackSyncCall(emailing, { action: 'customer-consent', items: [{ email: 'a@example.com', newsletter_accept: 'no', firstname: 'X' }] }, {});
-    expect(call).toEqual({ kind: 'updateCustomers', body: { customers: [{ login: { email: 'a@example.com' }, newsletter_accept: 'no' }] } });
+    const { call } = buildBackSyncCall(
+      emailing,
+      { action: 'customer-consent', items: [{ email: 'a@example.com', newsletter_accept: 'no', firstname: 'X' }] },
+      {},
+    );
+    expect(call).toEqual({
+      kind: 'updateCustomers',
+      body: { customers: [{ login: { email: 'a@example.com' }, newsletter_accept: 'no' }] },
+    });
   });
 
   it('create: always a contact, default language cs and consent yes', () => {
     const { call } = buildBackSyncCall(emailing, { action: 'customer-create', items: [{ email: 'new@example.com' }] }, {});
-    expect(call).toEqual({ kind: 'createCustomers', body: { customers: [{ type: 'contact', language: 'cs', newsletter_accept: 'yes', login: { email: 'new@example.com' } }] } });
+    expect(call).toEqual({
+      kind: 'createCustomers',
+      body: { customers: [{ type: 'contact', language: 'cs', newsletter_accept: 'yes', login: { email: 'new@example.com' } }] },
+    });
   });
 
   it('vouchers: date_to from voucherValidityDays when not given; one batch per request', () => {
@@ -82,7 +154,11 @@ describe('emailing', () => {
   });
 
   it('voucher delete: unique codes', () => {
-    const { call } = buildBackSyncCall(emailing, { action: 'campaign-vouchers-delete', items: [{ voucher_code: 'A' }, { voucher_code: 'A' }, { voucher_code: 'B' }] }, {});
+    const { call } = buildBackSyncCall(
+      emailing,
+      { action: 'campaign-vouchers-delete', items: [{ voucher_code: 'A' }, { voucher_code: 'A' }, { voucher_code: 'B' }] },
+      {},
+    );
     expect(call).toEqual({ kind: 'deleteVouchers', body: { voucher_codes: ['A', 'B'] } });
   });
 });
@@ -95,7 +171,9 @@ describe('guards', () => {
 
   it('an action whose access the profile does not declare is refused', () => {
     const broken: ProfileVersion = { ...expeditionV1, accesses: expeditionV1.accesses.filter((a) => a.access !== 'orders:PUT') };
-    expect(() => buildBackSyncCall(broken, { action: 'order-status', items: [{ order_number: '1', status_id: 1 }] }, {})).toThrow(UndeclaredAccessError);
+    expect(() => buildBackSyncCall(broken, { action: 'order-status', items: [{ order_number: '1', status_id: 1 }] }, {})).toThrow(
+      UndeclaredAccessError,
+    );
   });
 
   it('a profile forbiddenFields rule catches a builder that would send the field', () => {
@@ -103,6 +181,8 @@ describe('guards', () => {
       ...emailing,
       backSync: emailing.backSync.map((a) => (a.id === 'customer-create' ? { ...a, forbiddenFields: ['customers[].type'] } : a)),
     };
-    expect(() => buildBackSyncCall(strict, { action: 'customer-create', items: [{ email: 'x@example.com' }] }, {})).toThrow(/must never send customers\[0\]\.type/);
+    expect(() => buildBackSyncCall(strict, { action: 'customer-create', items: [{ email: 'x@example.com' }] }, {})).toThrow(
+      /must never send customers\[0\]\.type/,
+    );
   });
 });

@@ -11,8 +11,12 @@ describe('config', () => {
   });
 
   it('stops production start-up on a missing secret, naming the variable', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://a.example', UPGATES_SIGNATURE_TOKEN: 't' })).toThrow(/APP_SECRET/);
-    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://a.example', APP_SECRET: 'x'.repeat(32) })).toThrow(/UPGATES_SIGNATURE_TOKEN/);
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://a.example', UPGATES_SIGNATURE_TOKEN: 't' })).toThrow(
+      /APP_SECRET/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://a.example', APP_SECRET: 'x'.repeat(32) })).toThrow(
+      /UPGATES_SIGNATURE_TOKEN/,
+    );
     expect(() => loadConfig({ NODE_ENV: 'production', APP_SECRET: 'x'.repeat(32), UPGATES_SIGNATURE_TOKEN: 't' })).toThrow(ConfigError);
   });
 

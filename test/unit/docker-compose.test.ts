@@ -28,9 +28,17 @@ describe('docker-compose.yml', () => {
     expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(env.MONGODB_URI).toMatch(/^mongodb:\/\/mongodb:27017\//);
     // Resolve ${VAR:?msg} / ${VAR:-default} as docker compose would, with the secrets given.
-    const given: Record<string, string> = { APP_SECRET: 'x'.repeat(40), UPGATES_SIGNATURE_TOKEN: 'token', PUBLIC_URL: 'https://addon.example.com', VENDOR_API_TOKEN: 'v'.repeat(32) };
+    const given: Record<string, string> = {
+      APP_SECRET: 'x'.repeat(40),
+      UPGATES_SIGNATURE_TOKEN: 'token',
+      PUBLIC_URL: 'https://addon.example.com',
+      VENDOR_API_TOKEN: 'v'.repeat(32),
+    };
     const resolved = Object.fromEntries(
-      Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{(\w+)(?::[?-]([^}]*))?\}/g, (_m, name: string, fallback?: string) => given[name] ?? fallback ?? '')]),
+      Object.entries(env).map(([k, v]) => [
+        k,
+        String(v).replace(/\$\{(\w+)(?::[?-]([^}]*))?\}/g, (_m, name: string, fallback?: string) => given[name] ?? fallback ?? ''),
+      ]),
     );
     expect(() => loadConfig(resolved)).not.toThrow();
   });

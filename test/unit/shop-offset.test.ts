@@ -50,7 +50,9 @@ describe('reconcileTimeOfDayMs over 10,000 shops', () => {
     const mean = tokens.length / 24;
     const ratio = Math.max(...hours) / mean;
     const chi = chiSquare(hours);
-    console.log(`${name}: busiest hour ${Math.max(...hours)} / mean ${mean.toFixed(1)} = ${ratio.toFixed(3)}x; quietest ${Math.min(...hours)}; chi-square ${chi.toFixed(1)}`);
+    console.log(
+      `${name}: busiest hour ${Math.max(...hours)} / mean ${mean.toFixed(1)} = ${ratio.toFixed(3)}x; quietest ${Math.min(...hours)}; chi-square ${chi.toFixed(1)}`,
+    );
     expect(ratio).toBeLessThanOrEqual(1.2);
     expect(chi).toBeLessThan(49.7);
   });

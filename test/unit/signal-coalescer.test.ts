@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { createSignalCoalescer, mergeBatches } from '../../src/http/webhooks/signal-coalescer.js';
 import type { WebhookBatch } from '../../workflows/lib/pending-set.js';
 
-const batch = (ids: string[], action: WebhookBatch['action'] = 'update'): WebhookBatch[] => [{ resource: 'orders', action, items: ids.map((id) => ({ id })) }];
+const batch = (ids: string[], action: WebhookBatch['action'] = 'update'): WebhookBatch[] => [
+  { resource: 'orders', action, items: ids.map((id) => ({ id })) },
+];
 
 function deferred() {
   let resolve!: () => void;

@@ -25,10 +25,13 @@ const fakeDeps = {
   logger: createLogger('silent'),
   db: { models: { Shop: { findOne: (filter: { token: string }) => ({ lean: async () => shops.get(filter.token) ?? null }) } } },
   temporal: {
-    connection: { withAbortSignal: <T>(signal: AbortSignal, fn: () => Promise<T>) => new Promise<T>((resolve, reject) => {
-      signal.addEventListener('abort', () => reject(new Error('aborted')));
-      fn().then(resolve, reject);
-    }) },
+    connection: {
+      withAbortSignal: <T>(signal: AbortSignal, fn: () => Promise<T>) =>
+        new Promise<T>((resolve, reject) => {
+          signal.addEventListener('abort', () => reject(new Error('aborted')));
+          fn().then(resolve, reject);
+        }),
+    },
     workflow: {
       getHandle: (workflowId: string) => ({
         startUpdate: async (_def: unknown, options: { args: [BackSyncRequest]; updateId: string }) => {
@@ -84,7 +87,11 @@ describe('authentication', () => {
 
   it('401 without, with a wrong or with a differently long token; nothing sent', async () => {
     for (const authorization of [undefined, 'Bearer wrong', `Bearer ${TOKEN}x`, `Basic ${TOKEN}`, TOKEN]) {
-      const res = await fetch(`${base}/shops/exp/orders/1`, { method: 'PUT', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: '{"status_id":2}' });
+      const res = await fetch(`${base}/shops/exp/orders/1`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: '{"status_id":2}',
+      });
       expect(res.status).toBe(401);
     }
     expect(sent).toEqual([]);
@@ -95,8 +102,18 @@ describe('orders', () => {
   it('PUT one order goes to the shop workflow as order-status and answers the per-item result', async () => {
     const res = await call('PUT', '/shops/exp/orders/1001', { status_id: 4, tracking_code: 'Z123' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ ok: true, action: 'order-status', results: [{ order_number: '1001', updated_yn: true, messages: [] }] });
-    expect(sent).toEqual([{ workflowId: 'shop:exp', request: { action: 'order-status', items: [{ order_number: '1001', status_id: 4, tracking_code: 'Z123' }] }, updateId: expect.stringMatching(/^vendor:order-status:/) }]);
+    expect(res.body).toMatchObject({
+      ok: true,
+      action: 'order-status',
+      results: [{ order_number: '1001', updated_yn: true, messages: [] }],
+    });
+    expect(sent).toEqual([
+      {
+        workflowId: 'shop:exp',
+        request: { action: 'order-status', items: [{ order_number: '1001', status_id: 4, tracking_code: 'Z123' }] },
+        updateId: expect.stringMatching(/^vendor:order-status:/),
+      },
+    ]);
   });
 
   it('400 with a clear message for a bad body; nothing sent', async () => {
@@ -140,12 +157,18 @@ describe('stock', () => {
   });
 
   it('stock_increment anywhere is 400; negative or fractional stock is 400; expedition has no stock action', async () => {
-    expect((await call('PUT', '/shops/ful/stock', { items: [{ code: 'P1', stock_increment: -1 }] })).body.message).toMatch(/stock_increment is not accepted/);
-    expect((await call('PUT', '/shops/ful/stock', { items: [{ code: 'P1', stock: 1, variants: [{ code: 'V', stock_increment: 1 }] }] })).status).toBe(400);
+    expect((await call('PUT', '/shops/ful/stock', { items: [{ code: 'P1', stock_increment: -1 }] })).body.message).toMatch(
+      /stock_increment is not accepted/,
+    );
+    expect(
+      (await call('PUT', '/shops/ful/stock', { items: [{ code: 'P1', stock: 1, variants: [{ code: 'V', stock_increment: 1 }] }] })).status,
+    ).toBe(400);
     expect((await call('PUT', '/shops/ful/stock', { items: [{ code: 'P1', stock: -1 }] })).status).toBe(400);
     expect((await call('PUT', '/shops/ful/stock', { items: [{ code: 'P1', stock: 1.5 }] })).status).toBe(400);
     expect((await call('PUT', '/shops/exp/stock', { items: [{ code: 'P1', stock: 1 }] })).status).toBe(409);
-    expect((await call('PUT', '/shops/ful/stock', { items: Array.from({ length: 101 }, (_, i) => ({ code: `P${i}`, stock: 1 })) })).status).toBe(413);
+    expect(
+      (await call('PUT', '/shops/ful/stock', { items: Array.from({ length: 101 }, (_, i) => ({ code: `P${i}`, stock: 1 })) })).status,
+    ).toBe(413);
     expect(sent).toEqual([]);
   });
 });
@@ -154,9 +177,20 @@ describe('emailing', () => {
   it('consent, contact creation (single and batch), vouchers create and delete', async () => {
     expect((await call('PUT', '/shops/eml/subscribers/a%40example.com', { newsletter_accept: 'no' })).status).toBe(200);
     expect((await call('POST', '/shops/eml/subscribers', { email: 'b@example.com', language: 'sk' })).status).toBe(200);
-    expect((await call('POST', '/shops/eml/subscribers', { subscribers: [{ email: 'c@example.com' }, { email: 'd@example.com', newsletter_accept: 'notset' }] })).status).toBe(200);
+    expect(
+      (
+        await call('POST', '/shops/eml/subscribers', {
+          subscribers: [{ email: 'c@example.com' }, { email: 'd@example.com', newsletter_accept: 'notset' }],
+        })
+      ).status,
+    ).toBe(200);
     behaviour = async () => ({ ok: true, results: [{ voucher_code: 'AAA', created_yn: true }] });
-    const created = await call('POST', '/shops/eml/campaigns/spring-25/vouchers', { count: 1, type: 'percentage', currency_id: 'CZK', amount: 10 });
+    const created = await call('POST', '/shops/eml/campaigns/spring-25/vouchers', {
+      count: 1,
+      type: 'percentage',
+      currency_id: 'CZK',
+      amount: 10,
+    });
     expect(created.body).toMatchObject({ ok: true, results: [{ voucher_code: 'AAA' }] });
     behaviour = async () => ({ ok: true, results: [{ code: 'AAA', deleted_yn: true, messages: [] }] });
     expect((await call('DELETE', '/shops/eml/campaigns/spring-25/vouchers', { voucher_codes: ['AAA'] })).status).toBe(200);
@@ -164,7 +198,10 @@ describe('emailing', () => {
       { action: 'customer-consent', items: [{ email: 'a@example.com', newsletter_accept: 'no' }] },
       { action: 'customer-create', items: [{ email: 'b@example.com', language: 'sk' }] },
       { action: 'customer-create', items: [{ email: 'c@example.com' }, { email: 'd@example.com', newsletter_accept: 'notset' }] },
-      { action: 'campaign-vouchers', items: [{ count: 1, type: 'percentage', currency_id: 'CZK', amount: 10, note: 'campaign spring-25' }] },
+      {
+        action: 'campaign-vouchers',
+        items: [{ count: 1, type: 'percentage', currency_id: 'CZK', amount: 10, note: 'campaign spring-25' }],
+      },
       { action: 'campaign-vouchers-delete', items: [{ voucher_code: 'AAA' }] },
     ]);
   });
@@ -176,7 +213,9 @@ describe('emailing', () => {
     const v = { count: 1, type: 'percentage', currency_id: 'CZK', amount: 10 };
     expect((await call('POST', '/shops/eml/campaigns/c/vouchers', { ...v, type: 'free' })).status).toBe(400);
     expect((await call('POST', '/shops/eml/campaigns/c/vouchers', { ...v, note: 'x' })).status).toBe(400);
-    expect((await call('POST', '/shops/eml/campaigns/c/vouchers', { ...v, date_from: '2025-05-02', date_to: '2025-05-01' })).status).toBe(400);
+    expect((await call('POST', '/shops/eml/campaigns/c/vouchers', { ...v, date_from: '2025-05-02', date_to: '2025-05-01' })).status).toBe(
+      400,
+    );
     expect((await call('POST', '/shops/eml/campaigns/c/vouchers', { ...v, count: 1001 })).status).toBe(400);
     expect((await call('POST', '/shops/exp/subscribers', { email: 'a@example.com' })).status).toBe(409);
     expect(sent).toEqual([]);
@@ -189,7 +228,10 @@ describe('answers from the shop workflow and Temporal', () => {
     const refused = await call('PUT', '/shops/ful/stock', { items: [{ code: 'P1', stock: 1 }] });
     expect(refused.status).toBe(409);
     expect(refused.body.message).toMatch(/stockSyncEnabled/);
-    behaviour = async () => ({ ok: false, results: [{ order_number: '9', updated_yn: false, messages: [{ message: 'Order not found.' }] }] });
+    behaviour = async () => ({
+      ok: false,
+      results: [{ order_number: '9', updated_yn: false, messages: [{ message: 'Order not found.' }] }],
+    });
     const partial = await call('PUT', '/shops/exp/orders/9', { status_id: 2 });
     expect(partial).toMatchObject({ status: 200, body: { ok: false, results: [{ updated_yn: false }] } });
   });
@@ -209,7 +251,11 @@ describe('answers from the shop workflow and Temporal', () => {
     behaviour = () => new Promise(() => undefined);
     const res = await call('PUT', '/shops/exp/orders/1', { status_id: 2 }, { 'idempotency-key': 'wms-42' });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ accepted: true, updateId: 'vendor:order-status:wms-42', poll: '/api/vendor/shops/exp/back-sync/vendor%3Aorder-status%3Awms-42' });
+    expect(res.body).toMatchObject({
+      accepted: true,
+      updateId: 'vendor:order-status:wms-42',
+      poll: '/api/vendor/shops/exp/back-sync/vendor%3Aorder-status%3Awms-42',
+    });
   });
 
   it('Idempotency-Key becomes the update id; a malformed key is 400', async () => {

@@ -18,4 +18,5 @@ const accountSchema = new Schema(
 
 export type AccountDoc = InferSchemaType<typeof accountSchema>;
 export type AccountModel = Model<AccountDoc>;
-export const registerAccountModel = (connection: Connection): AccountModel => connection.model<AccountDoc>('Account', accountSchema, 'accounts');
+export const registerAccountModel = (connection: Connection): AccountModel =>
+  connection.model<AccountDoc>('Account', accountSchema, 'accounts');

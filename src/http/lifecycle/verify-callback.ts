@@ -14,7 +14,13 @@ export interface VerifyDeps {
 }
 
 /** Returns the validated body, or answers the request itself and returns undefined. */
-export async function verifyCallback<S extends z.ZodType>(callback: LifecycleCallback, schema: S, req: Request, res: Response, deps: VerifyDeps): Promise<z.output<S> | undefined> {
+export async function verifyCallback<S extends z.ZodType>(
+  callback: LifecycleCallback,
+  schema: S,
+  req: Request,
+  res: Response,
+  deps: VerifyDeps,
+): Promise<z.output<S> | undefined> {
   const parsed = schema.safeParse(req.body);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(body)'))].join(', ');

@@ -8,5 +8,7 @@ export const getReadyz =
   async (_req, res) => {
     const [temporal, mongodb] = await Promise.all([temporalReachable(deps.temporal, deps.config.temporal.namespace), deps.db.ping()]);
     const down = [!temporal && 'temporal', !mongodb && 'mongodb'].filter(Boolean);
-    res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ready', temporal: temporal ? 'up' : 'down', mongodb: mongodb ? 'up' : 'down', down });
+    res
+      .status(down.length ? 503 : 200)
+      .json({ status: down.length ? 'unavailable' : 'ready', temporal: temporal ? 'up' : 'down', mongodb: mongodb ? 'up' : 'down', down });
   };

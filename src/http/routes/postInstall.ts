@@ -26,7 +26,10 @@ export const postInstall = (deps: AppDeps): RequestHandler[] => [
   },
   express.json({ limit: '64kb', type: () => true }),
   async (req, res) => {
-    const body = await verifyCallback('install', installBodySchema, req, res, { ...deps, signatureToken: deps.config.upgates.signatureToken });
+    const body = await verifyCallback('install', installBodySchema, req, res, {
+      ...deps,
+      signatureToken: deps.config.upgates.signatureToken,
+    });
     if (!body) return;
     const outcome = await upsertShopForInstall(deps, body);
     if (outcome === 'already-active') {
@@ -34,7 +37,10 @@ export const postInstall = (deps: AppDeps): RequestHandler[] => [
       // to the API user, so a new user may have none: the shop workflow (the only caller of the API for
       // this shop) re-checks them and catches up. Its failure must not fail the activation.
       await signalShopIfRunning(deps.temporal, body.token, credentialsChangedSignal).catch((error: unknown) =>
-        deps.logger.warn({ shopToken: body.token, err: error }, 'could not tell the shop workflow about new credentials; the daily reconciliation will'),
+        deps.logger.warn(
+          { shopToken: body.token, err: error },
+          'could not tell the shop workflow about new credentials; the daily reconciliation will',
+        ),
       );
       res.json({ error: false, message: '' });
       return;
@@ -50,7 +56,10 @@ async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<'
   const version = knownVersion(deps, body.version);
   const existing = await Shop.findOne({ token: body.token }).lean();
   if (existing?.status === 'active') {
-    await Shop.updateOne({ token: body.token }, { $set: { credentials, language: body.current_admin_language }, $inc: { credentialsVersion: 1 } });
+    await Shop.updateOne(
+      { token: body.token },
+      { $set: { credentials, language: body.current_admin_language }, $inc: { credentialsVersion: 1 } },
+    );
     return 'already-active';
   }
   if (existing) {

@@ -11,14 +11,20 @@ import type { AppDeps } from '../deps.js';
 export const postUninstall = (deps: AppDeps): RequestHandler[] => [
   express.json({ limit: '16kb', type: () => true }),
   async (req, res) => {
-    const body = await verifyCallback('uninstall', uninstallBodySchema, req, res, { ...deps, signatureToken: deps.config.upgates.signatureToken });
+    const body = await verifyCallback('uninstall', uninstallBodySchema, req, res, {
+      ...deps,
+      signatureToken: deps.config.upgates.signatureToken,
+    });
     if (!body) return;
     const now = new Date();
     const retentionMs = deps.config.uninstallRetentionSeconds * 1000;
     // Only the first of concurrent or repeated callbacks flips the state; the rest are no-ops.
     const result = await deps.db.models.Shop.updateOne(
       { token: body.token, status: { $ne: 'uninstalled' } },
-      { $set: { status: 'uninstalled', credentials: null, uninstalledAt: now, purgeAfter: new Date(now.getTime() + retentionMs) }, $inc: { credentialsVersion: 1 } },
+      {
+        $set: { status: 'uninstalled', credentials: null, uninstalledAt: now, purgeAfter: new Date(now.getTime() + retentionMs) },
+        $inc: { credentialsVersion: 1 },
+      },
     );
     if (result.modifiedCount === 0) {
       res.json({ error: false, message: '' });

@@ -12,7 +12,10 @@ import type { AppDeps } from '../deps.js';
 export const postVersion = (deps: AppDeps): RequestHandler[] => [
   express.json({ limit: '16kb', type: () => true }),
   async (req, res) => {
-    const body = await verifyCallback('version', versionBodySchema, req, res, { ...deps, signatureToken: deps.config.upgates.signatureToken });
+    const body = await verifyCallback('version', versionBodySchema, req, res, {
+      ...deps,
+      signatureToken: deps.config.upgates.signatureToken,
+    });
     if (!body) return;
     const shop = await deps.db.models.Shop.findOne({ token: body.token }).lean();
     if (!shop || shop.status !== 'active') {
@@ -30,7 +33,10 @@ export const postVersion = (deps: AppDeps): RequestHandler[] => [
       return;
     }
     try {
-      await signalWithStartShop(deps.temporal, deps.config, body.token, shop.profile, versionChangeSignal, { fromVersion: shop.version, toVersion: body.version });
+      await signalWithStartShop(deps.temporal, deps.config, body.token, shop.profile, versionChangeSignal, {
+        fromVersion: shop.version,
+        toVersion: body.version,
+      });
     } catch (error) {
       deps.logger.error({ shopToken: body.token, err: error }, 'could not signal the version change');
       res.status(503).json({ error: true, message: 'Temporarily unavailable, please retry' });

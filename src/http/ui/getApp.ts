@@ -10,7 +10,10 @@ import { authenticate } from './session-auth.js';
 import { nonceOf } from './security-headers.js';
 
 export function sendErrorPage(res: Response, status: number, lang: AdminLanguage, key: MessageKey): void {
-  res.status(status).type('html').send(renderErrorPage(lang, nonceOf(res), key));
+  res
+    .status(status)
+    .type('html')
+    .send(renderErrorPage(lang, nonceOf(res), key));
 }
 
 export const getApp =

@@ -151,7 +151,8 @@ const cs: Dictionary = {
   'syncNow.unavailable': 'Služba je krátce nedostupná. Zkuste to prosím za chvíli.',
   temporaryUnavailable: 'Aktuální stav je krátce nedostupný; údaje níže pocházejí z uložených dat.',
   'error.title': 'Otevřete prosím doplněk znovu',
-  'error.session': 'Platnost této stránky vypršela nebo je odkaz neplatný. Otevřete doplněk znovu z administrace Upgates (Doplňky → tento doplněk).',
+  'error.session':
+    'Platnost této stránky vypršela nebo je odkaz neplatný. Otevřete doplněk znovu z administrace Upgates (Doplňky → tento doplněk).',
   'error.notInstalled': 'Doplněk není v tomto e-shopu nainstalován. Nejprve jej aktivujte v administraci Upgates.',
   'error.generic': 'Něco se pokazilo. Zkuste to prosím znovu.',
   seconds: '{n} s',
@@ -239,7 +240,8 @@ const sk: Dictionary = {
   'syncNow.unavailable': 'Služba je krátko nedostupná. Skúste to prosím o chvíľu.',
   temporaryUnavailable: 'Aktuálny stav je krátko nedostupný; údaje nižšie pochádzajú z uložených dát.',
   'error.title': 'Otvorte prosím doplnok znova',
-  'error.session': 'Platnosť tejto stránky vypršala alebo je odkaz neplatný. Otvorte doplnok znova z administrácie Upgates (Doplnky → tento doplnok).',
+  'error.session':
+    'Platnosť tejto stránky vypršala alebo je odkaz neplatný. Otvorte doplnok znova z administrácie Upgates (Doplnky → tento doplnok).',
   'error.notInstalled': 'Doplnok nie je v tomto e-shope nainštalovaný. Najprv ho aktivujte v administrácii Upgates.',
   'error.generic': 'Niečo sa pokazilo. Skúste to prosím znova.',
   seconds: '{n} s',

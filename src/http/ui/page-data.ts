@@ -60,7 +60,10 @@ export async function queryShopState(deps: AppDeps, shopToken: string): Promise<
 
 /** Shipping methods (from the synced `shipments` code list) for carrier pairing, named in the page language. */
 export async function loadShipments(deps: AppDeps, shopToken: string, lang: string): Promise<ShipmentOption[]> {
-  const docs = await deps.db.models.SyncedRecord.find({ shopToken, resource: 'shipments', deleted: false }, { recordId: 1, data: 1 }).lean();
+  const docs = await deps.db.models.SyncedRecord.find(
+    { shopToken, resource: 'shipments', deleted: false },
+    { recordId: 1, data: 1 },
+  ).lean();
   return docs
     .map((doc) => ({ id: doc.recordId, name: shipmentName(doc.data, lang) ?? doc.recordId }))
     .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
@@ -69,7 +72,8 @@ export async function loadShipments(deps: AppDeps, shopToken: string, lang: stri
 function shipmentName(data: unknown, lang: string): string | undefined {
   const record = data as { code?: unknown; descriptions?: Array<{ language_id?: unknown; name?: unknown }> } | null;
   const descriptions = Array.isArray(record?.descriptions) ? record.descriptions : [];
-  const named = descriptions.find((d) => d.language_id === lang && typeof d.name === 'string') ?? descriptions.find((d) => typeof d.name === 'string');
+  const named =
+    descriptions.find((d) => d.language_id === lang && typeof d.name === 'string') ?? descriptions.find((d) => typeof d.name === 'string');
   if (typeof named?.name === 'string' && named.name) return named.name;
   return typeof record?.code === 'string' ? record.code : undefined;
 }
@@ -89,9 +93,9 @@ export async function recordCounts(deps: AppDeps, shopToken: string, resources: 
   for (const [k, entry] of countCache) if (now - entry.at > COUNT_TTL_MS) countCache.delete(k);
   let entry = countCache.get(key);
   if (!entry) {
-    const counts = Promise.all(resources.map((resource) => deps.db.models.SyncedRecord.countDocuments({ shopToken, resource, deleted: false }))).then(
-      (values) => Object.fromEntries(resources.map((r, i) => [r, values[i] ?? 0])),
-    );
+    const counts = Promise.all(
+      resources.map((resource) => deps.db.models.SyncedRecord.countDocuments({ shopToken, resource, deleted: false })),
+    ).then((values) => Object.fromEntries(resources.map((r, i) => [r, values[i] ?? 0])));
     entry = { at: now, counts };
     countCache.set(key, entry);
     counts.catch(() => countCache.delete(key));
@@ -113,16 +117,28 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
   const shop = await Shop.findOne({ token: shopToken }, { credentials: 0, webhookKeyHash: 0, webhookKeyNonce: 0 }).lean();
   if (!shop) return null;
   const profile = profileOf(shop);
-  const resources = profile ? [...new Set([...profile.initialSync.map((s) => s.resource), ...profile.codeLists])].filter((r) => r !== 'owner') : [];
+  const resources = profile
+    ? [...new Set([...profile.initialSync.map((s) => s.resource), ...profile.codeLists])].filter((r) => r !== 'owner')
+    : [];
   const [account, live, usage, shipments, counts] = await Promise.all([
-    shop.accountId ? Account.findById(shop.accountId, { company: 1, companyNumber: 1 }).lean() : Account.findOne({ shopTokens: shopToken }, { company: 1, companyNumber: 1 }).lean(),
+    shop.accountId
+      ? Account.findById(shop.accountId, { company: 1, companyNumber: 1 }).lean()
+      : Account.findOne({ shopTokens: shopToken }, { company: 1, companyNumber: 1 }).lean(),
     queryShopState(deps, shopToken),
     deps.ledger.getUsage(shopToken, utcDay()),
-    profile?.settings.some((d) => d.type === 'mapping' && d.from === 'shipments') ? loadShipments(deps, shopToken, lang) : Promise.resolve([]),
+    profile?.settings.some((d) => d.type === 'mapping' && d.from === 'shipments')
+      ? loadShipments(deps, shopToken, lang)
+      : Promise.resolve([]),
     recordCounts(deps, shopToken, resources),
   ]);
   return {
-    shop: { token: shop.token, status: shop.status, projectName: shop.projectName ?? null, installError: shop.installError ?? null, lastWebhookAt: shop.lastWebhookAt ?? null },
+    shop: {
+      token: shop.token,
+      status: shop.status,
+      projectName: shop.projectName ?? null,
+      installError: shop.installError ?? null,
+      lastWebhookAt: shop.lastWebhookAt ?? null,
+    },
     account: account ? { company: account.company ?? null, companyNumber: account.companyNumber ?? null } : null,
     profile,
     counts: Object.fromEntries(resources.map((r) => [r, counts?.[r] ?? null])),

@@ -42,7 +42,8 @@ export const postSyncNow =
       }
     }
 
-    if (result.accepted) return answer(deps, req, res, auth, 200, { ok: true, tone: 'ok', accepted: true, message: tr('syncNow.accepted') }, 'sync');
+    if (result.accepted)
+      return answer(deps, req, res, auth, 200, { ok: true, tone: 'ok', accepted: true, message: tr('syncNow.accepted') }, 'sync');
     res.set('Retry-After', String(result.retryAfterSeconds));
     const message = tr(`syncNow.${result.reason}`, { wait: formatWait(tr, result.retryAfterSeconds) });
     return answer(deps, req, res, auth, result.reason === 'not-live' ? 409 : 429, { ok: false, tone: 'warn', ...result, message }, 'sync');

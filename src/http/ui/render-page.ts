@@ -111,7 +111,12 @@ function settingField(tr: Translate, d: SettingDeclaration, values: SettingValue
       const rows = options
         .map((option, i) => {
           const selectId = `${id}-${i}`;
-          const choices = [`<option value="">${esc(tr('notPaired'))}</option>`, ...CARRIERS.map((c) => `<option value="${esc(c.code)}"${pairs[option.id] === c.code ? ' selected' : ''}>${esc(c.name)}</option>`)].join('');
+          const choices = [
+            `<option value="">${esc(tr('notPaired'))}</option>`,
+            ...CARRIERS.map(
+              (c) => `<option value="${esc(c.code)}"${pairs[option.id] === c.code ? ' selected' : ''}>${esc(c.name)}</option>`,
+            ),
+          ].join('');
           return `<tr><th scope="row"><label for="${selectId}">${esc(option.name)}</label></th><td><select id="${selectId}" name="${esc(d.key)}[${esc(option.id)}]">${choices}</select></td></tr>`;
         })
         .join('');

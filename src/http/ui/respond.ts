@@ -26,7 +26,13 @@ export function authenticatePost(deps: AppDeps, req: Request, res: Response): { 
   return auth;
 }
 
-export function fail(req: Request, res: Response, status: number, lang: AdminLanguage, key: 'error.session' | 'error.notInstalled' | 'error.generic'): void {
+export function fail(
+  req: Request,
+  res: Response,
+  status: number,
+  lang: AdminLanguage,
+  key: 'error.session' | 'error.notInstalled' | 'error.generic',
+): void {
   if (wantsJson(req)) {
     res.status(status).json({ ok: false, tone: 'err', message: t(lang)(key) });
     return;
@@ -51,5 +57,8 @@ export async function answer(
   const data = await loadPageData(deps, auth.session.shop, auth.session.lang);
   if (!data) return fail(req, res, 404, auth.session.lang, 'error.notInstalled');
   const notice = { form, tone: json.tone, message: json.message };
-  res.status(status).type('html').send(renderPage({ lang: auth.session.lang, nonce: nonceOf(res), session: auth.token, data, notice }));
+  res
+    .status(status)
+    .type('html')
+    .send(renderPage({ lang: auth.session.lang, nonce: nonceOf(res), session: auth.token, data, notice }));
 }

@@ -50,7 +50,10 @@ function valueSchema(d: SettingDeclaration, knownIds: ReadonlySet<string> | null
       return z.array(z.email()).max(MAX_EMAILS);
     case 'mapping':
       return z.record(
-        z.string().regex(RECORD_ID).refine((id) => !knownIds || knownIds.has(id), 'unknown record'),
+        z
+          .string()
+          .regex(RECORD_ID)
+          .refine((id) => !knownIds || knownIds.has(id), 'unknown record'),
         z.string().refine((code) => CARRIER_CODES.has(code), 'unknown carrier'),
       );
   }
@@ -74,7 +77,8 @@ export function settingsInput(declarations: readonly SettingDeclaration[], body:
   const byKey = new Map(declarations.map((d) => [d.key, d]));
   const out: Record<string, unknown> = {};
   for (const d of declarations) {
-    if (d.type === 'boolean') out[d.key] = fields[d.key] === undefined ? false : fields[d.key] === 'on' || fields[d.key] === 'true' ? true : fields[d.key];
+    if (d.type === 'boolean')
+      out[d.key] = fields[d.key] === undefined ? false : fields[d.key] === 'on' || fields[d.key] === 'true' ? true : fields[d.key];
     if (d.type === 'mapping') out[d.key] = {};
   }
   for (const [name, raw] of Object.entries(fields)) {

@@ -10,7 +10,10 @@ export function vendorAuth(expectedToken: string): RequestHandler {
   return (req, res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
     if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="vendor-api"').json({ error: true, message: 'Missing or invalid bearer token' });
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="vendor-api"')
+        .json({ error: true, message: 'Missing or invalid bearer token' });
       return;
     }
     next();

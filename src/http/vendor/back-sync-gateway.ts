@@ -32,7 +32,9 @@ export async function resolveAction(
   actionId: BackSyncActionId,
 ): Promise<{ shop: VendorShop; profile: ProfileVersion; action: BackSyncAction } | undefined> {
   const token = String(req.params.token ?? '');
-  const shop = token ? await deps.db.models.Shop.findOne({ token }, { token: 1, status: 1, profile: 1, version: 1 }).lean<VendorShop>() : null;
+  const shop = token
+    ? await deps.db.models.Shop.findOne({ token }, { token: 1, status: 1, profile: 1, version: 1 }).lean<VendorShop>()
+    : null;
   if (!shop || shop.status === 'uninstalled') {
     res.status(404).json({ error: true, message: `Unknown or uninstalled shop ${token}` });
     return undefined;
@@ -64,7 +66,12 @@ export async function resolveAction(
 /** Refuses a request above the action's batch limit with 413 (the vendor splits; we never half-apply). */
 export function within413(res: Response, action: BackSyncAction, count: number): boolean {
   if (count <= action.maxBatch) return true;
-  res.status(413).json({ error: true, message: `At most ${action.maxBatch} item(s) per request for ${action.id}, got ${count}. Split the request. Nothing was changed.` });
+  res
+    .status(413)
+    .json({
+      error: true,
+      message: `At most ${action.maxBatch} item(s) per request for ${action.id}, got ${count}. Split the request. Nothing was changed.`,
+    });
   return false;
 }
 
@@ -90,7 +97,15 @@ export async function runBackSync(deps: AppDeps, req: Request, res: Response, sh
     answerResult(res, request.action, updateId, result);
   } catch (error) {
     if (controller.signal.aborted && progress.stage === 'result') {
-      res.status(202).json({ accepted: true, action: request.action, updateId, status: 'running', poll: `/api/vendor/shops/${encodeURIComponent(shop.token)}/back-sync/${encodeURIComponent(updateId)}` });
+      res
+        .status(202)
+        .json({
+          accepted: true,
+          action: request.action,
+          updateId,
+          status: 'running',
+          poll: `/api/vendor/shops/${encodeURIComponent(shop.token)}/back-sync/${encodeURIComponent(updateId)}`,
+        });
       return;
     }
     answerError(deps, res, shop.token, error, controller.signal.aborted);
@@ -106,7 +121,9 @@ export function answerResult(res: Response, action: string, updateId: string, re
     return;
   }
   // Upgates answered per item: 200 with each item's `*_yn` flag and `messages`; `ok` is false if any failed.
-  res.status(200).json({ ok: result.ok, action, updateId, results: result.results, ...(result.message ? { message: result.message } : {}) });
+  res
+    .status(200)
+    .json({ ok: result.ok, action, updateId, results: result.results, ...(result.message ? { message: result.message } : {}) });
 }
 
 export function answerError(deps: AppDeps, res: Response, shopToken: string, error: unknown, timedOut: boolean): void {

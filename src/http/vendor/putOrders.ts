@@ -13,16 +13,23 @@ const order = z
   .refine((o) => o.status_id !== undefined || o.tracking_code !== undefined, 'status_id or tracking_code is required');
 const body = z.object({ orders: z.array(z.unknown()).min(1) }).strict();
 
-export const putOrders = (deps: AppDeps): RequestHandler => async (req, res) => {
-  const envelope = parseOr400(res, body, req.body ?? {});
-  if (!envelope) return;
-  if (envelope.orders.length > MAX_ITEMS) {
-    res.status(413).json({ error: true, message: `At most ${MAX_ITEMS} orders per request, got ${envelope.orders.length}. Split the request. Nothing was changed.` });
-    return;
-  }
-  const orders = parseOr400(res, z.array(order), envelope.orders);
-  if (!orders) return;
-  const resolved = await resolveAction(deps, req, res, 'order-status');
-  if (!resolved || !within413(res, resolved.action, orders.length)) return;
-  await runBackSync(deps, req, res, resolved.shop, { action: 'order-status', items: orders });
-};
+export const putOrders =
+  (deps: AppDeps): RequestHandler =>
+  async (req, res) => {
+    const envelope = parseOr400(res, body, req.body ?? {});
+    if (!envelope) return;
+    if (envelope.orders.length > MAX_ITEMS) {
+      res
+        .status(413)
+        .json({
+          error: true,
+          message: `At most ${MAX_ITEMS} orders per request, got ${envelope.orders.length}. Split the request. Nothing was changed.`,
+        });
+      return;
+    }
+    const orders = parseOr400(res, z.array(order), envelope.orders);
+    if (!orders) return;
+    const resolved = await resolveAction(deps, req, res, 'order-status');
+    if (!resolved || !within413(res, resolved.action, orders.length)) return;
+    await runBackSync(deps, req, res, resolved.shop, { action: 'order-status', items: orders });
+  };

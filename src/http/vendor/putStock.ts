@@ -16,20 +16,33 @@ const mentionsIncrement = (value: unknown): boolean =>
     ? value.some(mentionsIncrement)
     : !!value && typeof value === 'object' && Object.entries(value).some(([k, v]) => k === 'stock_increment' || mentionsIncrement(v));
 
-export const putStock = (deps: AppDeps): RequestHandler => async (req, res) => {
-  if (mentionsIncrement(req.body)) {
-    res.status(400).json({ error: true, message: 'stock_increment is not accepted: send the absolute stock (Upgates already deducted ordered quantities). Nothing was changed.' });
-    return;
-  }
-  const envelope = parseOr400(res, body, req.body ?? {});
-  if (!envelope) return;
-  if (envelope.items.length > MAX_ITEMS) {
-    res.status(413).json({ error: true, message: `At most ${MAX_ITEMS} products per request, got ${envelope.items.length}. Split the request. Nothing was changed.` });
-    return;
-  }
-  const items = parseOr400(res, z.array(backSyncItemSchemas.stock), envelope.items);
-  if (!items) return;
-  const resolved = await resolveAction(deps, req, res, 'stock');
-  if (!resolved || !within413(res, resolved.action, items.length)) return;
-  await runBackSync(deps, req, res, resolved.shop, { action: 'stock', items });
-};
+export const putStock =
+  (deps: AppDeps): RequestHandler =>
+  async (req, res) => {
+    if (mentionsIncrement(req.body)) {
+      res
+        .status(400)
+        .json({
+          error: true,
+          message:
+            'stock_increment is not accepted: send the absolute stock (Upgates already deducted ordered quantities). Nothing was changed.',
+        });
+      return;
+    }
+    const envelope = parseOr400(res, body, req.body ?? {});
+    if (!envelope) return;
+    if (envelope.items.length > MAX_ITEMS) {
+      res
+        .status(413)
+        .json({
+          error: true,
+          message: `At most ${MAX_ITEMS} products per request, got ${envelope.items.length}. Split the request. Nothing was changed.`,
+        });
+      return;
+    }
+    const items = parseOr400(res, z.array(backSyncItemSchemas.stock), envelope.items);
+    if (!items) return;
+    const resolved = await resolveAction(deps, req, res, 'stock');
+    if (!resolved || !within413(res, resolved.action, items.length)) return;
+    await runBackSync(deps, req, res, resolved.shop, { action: 'stock', items });
+  };

@@ -10,11 +10,16 @@ import { parseOr400 } from './validation.js';
 const params = z.object({ email: z.string().email() });
 const body = z.object({ newsletter_accept: newsletterAccept }).strict();
 
-export const putSubscriber = (deps: AppDeps): RequestHandler => async (req, res) => {
-  const p = parseOr400(res, params, req.params);
-  const b = p && parseOr400(res, body, req.body ?? {});
-  if (!p || !b) return;
-  const resolved = await resolveAction(deps, req, res, 'customer-consent');
-  if (!resolved) return;
-  await runBackSync(deps, req, res, resolved.shop, { action: 'customer-consent', items: [{ email: p.email, newsletter_accept: b.newsletter_accept }] });
-};
+export const putSubscriber =
+  (deps: AppDeps): RequestHandler =>
+  async (req, res) => {
+    const p = parseOr400(res, params, req.params);
+    const b = p && parseOr400(res, body, req.body ?? {});
+    if (!p || !b) return;
+    const resolved = await resolveAction(deps, req, res, 'customer-consent');
+    if (!resolved) return;
+    await runBackSync(deps, req, res, resolved.shop, {
+      action: 'customer-consent',
+      items: [{ email: p.email, newsletter_accept: b.newsletter_accept }],
+    });
+  };

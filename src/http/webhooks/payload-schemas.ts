@@ -32,7 +32,9 @@ const bodySchema = z.looseObject({
   ...Object.fromEntries(Object.entries(FAMILY_LISTS).map(([key, info]) => [key, z.array(item(info.idField)).max(MAX_RECORDS).optional()])),
 });
 
-const eventSchema = z.string().regex(/^(Orders|OrderStatuses|Products|Categories|Customers|Languages|Shipments|Payments)\.(create|update|delete)$/i);
+const eventSchema = z
+  .string()
+  .regex(/^(Orders|OrderStatuses|Products|Categories|Customers|Languages|Shipments|Payments)\.(create|update|delete)$/i);
 
 export type ParsedWebhook = { ok: true; batches: WebhookBatch[]; records: number } | { ok: false; message: string };
 
@@ -59,7 +61,8 @@ export function parseWebhookBody(body: unknown, eventParam: unknown): ParsedWebh
     if (!items?.length) continue;
     records += items.length;
     // Variants only arrive in Products.delete; a product list key in a delete event is a product delete.
-    const itemAction = (i: { deletion: boolean }): WebhookBatch['action'] => (key === 'variants' ? 'delete' : (action ?? (i.deletion ? 'delete' : 'update')));
+    const itemAction = (i: { deletion: boolean }): WebhookBatch['action'] =>
+      key === 'variants' ? 'delete' : (action ?? (i.deletion ? 'delete' : 'update'));
     const deletes = items.filter((i) => itemAction(i) === 'delete');
     const upserts = items.filter((i) => itemAction(i) !== 'delete');
     if (upserts.length) batches.push({ resource: info.resource, action: 'update', items: upserts.map(({ id, time }) => ({ id, time })) });
