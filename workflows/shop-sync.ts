@@ -72,6 +72,7 @@ const local = proxyActivities<ShopActivities>({
 });
 
 const FAILURE_BACKOFF_MS = 10 * 60 * 1000;
+const RECONCILE_SKEW_MS = 60 * 1000;
 const STEP_RETRY_MS = 60 * 1000;
 
 export function initialShopState(shopToken: string): ShopSyncState {
@@ -292,7 +293,11 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   }
 
   async function reconcile(priority: 'mandatory' | 'optional') {
-    const windowStart = s.lastReconcileAt ?? s.initialSync?.startedAt ?? new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+    // The next window starts where this one STARTED (a change made while we catch up is not skipped), less a
+    // margin for clock skew between Upgates and us (`last_update_time_from` is compared on Upgates' clock).
+    const startedAt = new Date(Date.now()).toISOString();
+    const from = s.lastReconcileAt ?? s.initialSync?.startedAt ?? new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+    const windowStart = new Date(Date.parse(from) - RECONCILE_SKEW_MS).toISOString();
     const health = await api.checkWebhookHealth({ shopToken });
     s.webhookHealth = health.healthy ? 'healthy' : health.repaired > 0 ? 'repaired' : 'failing';
     const noWebhookInWindow = !s.lastWebhookAt || s.lastWebhookAt < windowStart;
@@ -305,7 +310,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         log.warn('catch-up refused or failed', { error: error.cause?.message });
       }
     }
-    s.lastReconcileAt = new Date(Date.now()).toISOString();
+    s.lastReconcileAt = startedAt;
   }
 
   async function runBackSync(entry: { request: BackSyncRequest; result?: BackSyncResult }) {
