@@ -50,7 +50,8 @@ export const postWebhook = (deps: AppDeps, options: { coalesce?: boolean } = {},
       return;
     }
     try {
-      await signals.submit(shop.token, shop.profile, parsed.batches);
+      // A delivery may first wait for the shop's in-flight signal (coalescing), so bound the whole wait too.
+      await answerWithin(signals.submit(shop.token, shop.profile, parsed.batches), SIGNAL_DEADLINE_MS);
     } catch (error) {
       deps.logger.warn({ shopToken: shop.token, err: error }, 'Temporal did not accept the webhook signal; asking Upgates to retry');
       res.status(503).json({ error: true, message: 'Temporarily unavailable' });
@@ -60,7 +61,23 @@ export const postWebhook = (deps: AppDeps, options: { coalesce?: boolean } = {},
   },
 ];
 
+const SIGNAL_DEADLINE_MS = 800;
+
+/** Rejects after `ms`; the work goes on (a signal accepted late is redelivered by Upgates and deduped). */
+function answerWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Temporal did not accept the signal within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 function webhookSignals(deps: AppDeps, options: { coalesce?: boolean }): SignalCoalescer {
-  const send: SignalCoalescer['submit'] = (shopToken, profile, batches) => signalWithStartShop(deps.temporal, deps.config, shopToken, profile, webhookSignal, batches);
+  // Bounded: Upgates waits 1 s. With Temporal down the client kept reconnecting for ~18 s per request (measured
+  // in test/e2e/shop-sync-temporal-outage.test.ts) while the request, and every one like it, held a socket; now
+  // it answers 503 in time. A signal accepted after all is redelivered by Upgates and deduped by the pending set.
+  const send: SignalCoalescer['submit'] = (shopToken, profile, batches) =>
+    deps.temporal.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => signalWithStartShop(deps.temporal, deps.config, shopToken, profile, webhookSignal, batches));
   return options.coalesce === false ? { submit: send } : createSignalCoalescer(send);
 }
