@@ -33,7 +33,9 @@ describe('shop sync: reconciliation, sync now, deletes', () => {
     await e2e.sandbox.flushWebhooks();
     // Nothing was delivered for them: only the reconciliation can bring them in.
     expect(e2e.sandbox.deliveries.slice(deliveriesBefore).filter((d) => d.event === 'Orders.update' && d.state === 'delivered')).toEqual([]);
-    expect((await diffMirror(e2e.app.db, shop, 'orders')).stale.sort()).toEqual([...changed].sort());
+    // Stale now (a reconciliation slot may already have caught some of them up: the period is only 20 s).
+    const staleBefore = (await diffMirror(e2e.app.db, shop, 'orders')).stale;
+    expect(staleBefore.every((id) => changed.includes(id))).toBe(true);
 
     await eventually('webhook re-enabled by the reconciliation', () => shop.webhooks.find((w) => w.event === 'Orders.update')?.active_yn === true, 60_000, 500);
     const diff = await eventually(
