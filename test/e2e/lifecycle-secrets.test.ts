@@ -4,6 +4,7 @@
 // for the API keys and API users the sandbox issued. Real Temporal dev server and FerretDB.
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { recordChaosRow } from '../chaos/chaos-table.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACT_PATHS } from '../../src/logger.js';
 import { createCredentialsCipher } from '../../src/security/credentials-cipher.js';
@@ -190,6 +191,15 @@ describe('credentials stay out of histories, visibility, the database and logs',
     expect(consoleText).toContain('CredentialsRejected'); // the SDK logged shop b's failed owner read here
     expect(leaks(consoleText, secrets)).toEqual([]);
     expect(leaks(serialise(answers), secrets)).toEqual([]);
+    recordChaosRow({
+      scenario: 'secrets searched in every workflow history, MongoDB document, log line and callback answer',
+      tries: histories.length + documents + answers.length,
+      recordsLost: 0,
+      duplicates: 0,
+      serverErrors: 0,
+      secretsFound: leaks(historyText, secrets).length + leaks(logText, secrets).length + leaks(consoleText, secrets).length + leaks(serialise(answers), secrets).length,
+      note: `${secrets.length} keys/users, ${histories.length} histories, ${documents} documents`,
+    });
     console.log(
       `searched ${histories.length} workflow executions, ${collections.length} collections (${documents} documents), ${logLines.length} app log lines, ${consoleOutput.length} console writes`,
     );

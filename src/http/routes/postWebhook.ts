@@ -61,7 +61,7 @@ export const postWebhook = (deps: AppDeps, options: { coalesce?: boolean } = {},
   },
 ];
 
-const SIGNAL_DEADLINE_MS = 900;
+const SIGNAL_DEADLINE_MS = 700;
 
 /** Rejects after `ms`; the work goes on (a signal accepted late is redelivered by Upgates and deduped). */
 function answerWithin(work: Promise<void>, ms: number): Promise<void> {
