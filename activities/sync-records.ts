@@ -40,15 +40,30 @@ async function withFailureMapping<T>(work: () => Promise<T>): Promise<T> {
 export function createSyncActivities(deps: ActivityDeps) {
   const { records } = deps;
 
-  async function upsertItems(shopToken: string, resource: MirroredResource, items: Array<Record<string, unknown>>, expectNew = false): Promise<number> {
+  async function upsertItems(
+    shopToken: string,
+    resource: MirroredResource,
+    items: Array<Record<string, unknown>>,
+    expectNew = false,
+  ): Promise<number> {
     if (items.length === 0) return 0;
     // Heartbeat per write: a flush of a few hundred records on a slow store outlives the heartbeat timeout
     // otherwise, and the retry starts the whole fetch over (seen in the flood test: attempts timing out forever).
-    await records.upsertMany(shopToken, resource, items.map((item) => toRecordVersion(resource, item)), new Date(), { expectNew, onProgress: () => heartbeat() });
+    await records.upsertMany(
+      shopToken,
+      resource,
+      items.map((item) => toRecordVersion(resource, item)),
+      new Date(),
+      { expectNew, onProgress: () => heartbeat() },
+    );
     return items.length;
   }
 
-  async function fetchCodeList(client: UpgatesClient, resource: MirroredResource, priority: CallPriority): Promise<Array<Record<string, unknown>>> {
+  async function fetchCodeList(
+    client: UpgatesClient,
+    resource: MirroredResource,
+    priority: CallPriority,
+  ): Promise<Array<Record<string, unknown>>> {
     switch (resource) {
       case 'orderStatuses':
         return (await client.getOrderStatuses({ priority })) as Array<Record<string, unknown>>;
@@ -71,7 +86,9 @@ export function createSyncActivities(deps: ActivityDeps) {
       for (const scope of profile.initialSync) if (isMirrored(scope.resource)) wanted.add(scope.resource);
       for (const resource of profile.codeLists) if (isMirrored(resource)) wanted.add(resource);
       // Code lists first (statuses, languages... are needed to read orders), then the big resources.
-      const ordered = [...wanted].sort((a, b) => Number(PAGINATED.has(a as MirroredResource)) - Number(PAGINATED.has(b as MirroredResource)));
+      const ordered = [...wanted].sort(
+        (a, b) => Number(PAGINATED.has(a as MirroredResource)) - Number(PAGINATED.has(b as MirroredResource)),
+      );
       const lookbackDays = profile.initialSync.find((s) => s.resource === 'orders')?.lookbackDays ?? deps.config.sync.initialLookbackDays;
       const settingsLookback = Number((shop.settings as Record<string, unknown> | null)?.lookbackDays);
       return {
@@ -92,7 +109,8 @@ export function createSyncActivities(deps: ActivityDeps) {
         if (input.creationTimeFrom) query.creation_time_from = apiTime(input.creationTimeFrom);
         if (input.lastUpdateTimeFrom) query.last_update_time_from = apiTime(input.lastUpdateTimeFrom);
         // Oldest first, so orders created during the sync land on later pages instead of shifting earlier ones.
-        if (resource === 'orders') Object.assign(query, { order_by: input.lastUpdateTimeFrom ? 'last_update_time' : 'creation_time', order_dir: 'asc' });
+        if (resource === 'orders')
+          Object.assign(query, { order_by: input.lastUpdateTimeFrom ? 'last_update_time' : 'creation_time', order_dir: 'asc' });
 
         // A full (first) sync writes mostly new records: insert first, fall back per record to the guard.
         const expectNew = !input.lastUpdateTimeFrom;
@@ -105,14 +123,25 @@ export function createSyncActivities(deps: ActivityDeps) {
         for (let page = input.fromPage + 1; page <= last; page++) rest.push(page);
         for (const wave of chunk(rest, PARALLEL_CALLS)) {
           const pages = await Promise.all(wave.map((page) => client.getPage(resource, page, query, { priority: input.priority })));
-          for (const page of pages) count += await upsertItems(input.shopToken, resource, page.items as Array<Record<string, unknown>>, expectNew);
+          for (const page of pages)
+            count += await upsertItems(input.shopToken, resource, page.items as Array<Record<string, unknown>>, expectNew);
           heartbeat({ page: wave[wave.length - 1] });
         }
         return { nextPage: last < totalPages ? last + 1 : null, totalPages, records: count };
       });
     },
 
-    async fetchAndUpsert({ shopToken, resource, ids, priority }: { shopToken: string; resource: SyncResource; ids: string[]; priority: CallPriority }) {
+    async fetchAndUpsert({
+      shopToken,
+      resource,
+      ids,
+      priority,
+    }: {
+      shopToken: string;
+      resource: SyncResource;
+      ids: string[];
+      priority: CallPriority;
+    }) {
       return withFailureMapping(async () => {
         if (resource === 'productVariants') return { fetched: 0, tombstoned: 0 };
         const { client } = await clientForShop(deps, shopToken);
@@ -139,21 +168,48 @@ export function createSyncActivities(deps: ActivityDeps) {
         const missing = ids.filter((id) => !seen.has(id));
         const now = new Date();
         const tombstoned = missing.length
-          ? await records.tombstone(shopToken, resource, missing.map((recordId) => ({ recordId, deletedAt: now })), now, { onProgress: () => heartbeat() })
+          ? await records.tombstone(
+              shopToken,
+              resource,
+              missing.map((recordId) => ({ recordId, deletedAt: now })),
+              now,
+              { onProgress: () => heartbeat() },
+            )
           : 0;
-        return { fetched: byId ? items.length : items.filter((i) => ids.includes(toRecordVersion(resource, i).recordId)).length, tombstoned };
+        return {
+          fetched: byId ? items.length : items.filter((i) => ids.includes(toRecordVersion(resource, i).recordId)).length,
+          tombstoned,
+        };
       });
     },
 
-    async applyTombstones({ shopToken, resource, deletes }: { shopToken: string; resource: SyncResource; deletes: Array<{ id: string; time: string }> }) {
+    async applyTombstones({
+      shopToken,
+      resource,
+      deletes,
+    }: {
+      shopToken: string;
+      resource: SyncResource;
+      deletes: Array<{ id: string; time: string }>;
+    }) {
       if (resource === 'productVariants') {
         // A deleted variant changes its product; the payload does not name the product, our mirror does.
-        const parents = await findVariantParents(deps, shopToken, deletes.map((d) => d.id));
+        const parents = await findVariantParents(
+          deps,
+          shopToken,
+          deletes.map((d) => d.id),
+        );
         return { tombstoned: 0, refetch: { products: parents } };
       }
-      const tombstoned = await records.tombstone(shopToken, resource, deletes.map((d) => ({ recordId: d.id, deletedAt: parseEventTime(d.time) })), new Date(), {
-        onProgress: () => heartbeat(),
-      });
+      const tombstoned = await records.tombstone(
+        shopToken,
+        resource,
+        deletes.map((d) => ({ recordId: d.id, deletedAt: parseEventTime(d.time) })),
+        new Date(),
+        {
+          onProgress: () => heartbeat(),
+        },
+      );
       return { tombstoned };
     },
 
@@ -192,4 +248,3 @@ async function findVariantParents(deps: ActivityDeps, shopToken: string, variant
   ).lean();
   return parents.map((p) => p.recordId);
 }
-

@@ -15,7 +15,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ShopActivities } from './activity-types.js';
-import { addToPending, chunk, countsByResource, emptyPendingSet, oldestPendingMs, pendingCount, type SyncResource } from './lib/pending-set.js';
+import {
+  addToPending,
+  chunk,
+  countsByResource,
+  emptyPendingSet,
+  oldestPendingMs,
+  pendingCount,
+  type SyncResource,
+} from './lib/pending-set.js';
 import { alignToShopGrid, nextReconcileAt } from './lib/shop-offset.js';
 import {
   backSyncUpdate,
@@ -139,7 +147,8 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     return { accepted: true };
   });
   setHandler(backSyncUpdate, async (request) => {
-    if (s.phase !== 'live' || uninstallRequested) return { ok: false, results: [], message: `shop is ${uninstallRequested ? 'uninstalling' : s.phase}` };
+    if (s.phase !== 'live' || uninstallRequested)
+      return { ok: false, results: [], message: `shop is ${uninstallRequested ? 'uninstalling' : s.phase}` };
     const entry: { request: BackSyncRequest; result?: BackSyncResult } = { request };
     backSyncQueue.push(entry);
     await condition(() => entry.result !== undefined);
@@ -166,7 +175,9 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   });
 
   function reconcileDueAt(): number {
-    const anchor = s.lastReconcileAt ? Date.parse(s.lastReconcileAt) : Date.parse(s.initialSync?.finishedAt ?? new Date(Date.now()).toISOString());
+    const anchor = s.lastReconcileAt
+      ? Date.parse(s.lastReconcileAt)
+      : Date.parse(s.initialSync?.finishedAt ?? new Date(Date.now()).toISOString());
     return nextReconcileAt(shopToken, anchor, settings.reconcilePeriodMs);
   }
   const hasPending = () => pendingCount(s.pending) > 0;
@@ -174,9 +185,15 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   const workReady = () =>
     installRequest !== null ||
     s.phase === 'initial-sync' ||
-    (live() && (backSyncQueue.length > 0 || syncNowRequested || credentialsChanged || s.pendingVersionChange !== null || (hasPending() && Date.now() >= flushBlockedUntil)));
+    (live() &&
+      (backSyncQueue.length > 0 ||
+        syncNowRequested ||
+        credentialsChanged ||
+        s.pendingVersionChange !== null ||
+        (hasPending() && Date.now() >= flushBlockedUntil)));
   const shouldContinueAsNew = () =>
-    workflowInfo().continueAsNewSuggested || (settings.maxHistoryEvents !== undefined && workflowInfo().historyLength > settings.maxHistoryEvents);
+    workflowInfo().continueAsNewSuggested ||
+    (settings.maxHistoryEvents !== undefined && workflowInfo().historyLength > settings.maxHistoryEvents);
 
   function setPhase(phase: ShopSyncState['phase']) {
     if (s.phase === phase) return;
@@ -207,7 +224,14 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
       progress.finishedAt = new Date(Date.now()).toISOString();
       const next = s.queuedInitialSyncs.shift();
       if (next) {
-        s.initialSync = { resources: next.resources, index: 0, nextPage: 1, totalPages: {}, counts: {}, startedAt: new Date(Date.now()).toISOString() };
+        s.initialSync = {
+          resources: next.resources,
+          index: 0,
+          nextPage: 1,
+          totalPages: {},
+          counts: {},
+          startedAt: new Date(Date.now()).toISOString(),
+        };
         return;
       }
       setPhase('live');
@@ -222,7 +246,11 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
       fromPage: progress.nextPage,
       maxPages: settings.pagesPerActivity,
       priority: 'mandatory',
-      ...(progress.catchUpFrom ? { lastUpdateTimeFrom: progress.catchUpFrom } : resource === 'orders' ? { creationTimeFrom: lookbackFrom } : {}),
+      ...(progress.catchUpFrom
+        ? { lastUpdateTimeFrom: progress.catchUpFrom }
+        : resource === 'orders'
+          ? { creationTimeFrom: lookbackFrom }
+          : {}),
     });
     progress.counts[resource] = (progress.counts[resource] ?? 0) + result.records;
     progress.totalPages[resource] = result.totalPages;
@@ -276,7 +304,8 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         s.stats.tombstones += result.tombstoned;
         // A deleted variant means its product changed: fetch the product in the next flush.
         for (const [refetchResource, ids] of Object.entries(result.refetch ?? {}) as Array<[SyncResource, string[]]>)
-          if (ids.length) addToPending(failed, { resource: refetchResource, action: 'update', items: ids.map((id) => ({ id })) }, Date.now());
+          if (ids.length)
+            addToPending(failed, { resource: refetchResource, action: 'update', items: ids.map((id) => ({ id })) }, Date.now());
       }
     }
     if (pendingCount(failed) > 0) {
@@ -317,7 +346,11 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     try {
       entry.result = await api.executeBackSync({ shopToken, request: entry.request });
     } catch (error) {
-      entry.result = { ok: false, results: [], message: error instanceof ActivityFailure ? (error.cause?.message ?? 'failed') : String(error) };
+      entry.result = {
+        ok: false,
+        results: [],
+        message: error instanceof ActivityFailure ? (error.cause?.message ?? 'failed') : String(error),
+      };
     }
   }
 
@@ -330,7 +363,10 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
       return await continueAsNew<typeof shopSyncWorkflow>({ shopToken, settings, state: s });
     }
     const reconcileAt = live() ? reconcileDueAt() : Date.now() + 24 * 3600 * 1000;
-    const waitMs = Math.max(1, Math.min(reconcileAt, hasPending() && flushBlockedUntil > Date.now() ? flushBlockedUntil : Infinity) - Date.now());
+    const waitMs = Math.max(
+      1,
+      Math.min(reconcileAt, hasPending() && flushBlockedUntil > Date.now() ? flushBlockedUntil : Infinity) - Date.now(),
+    );
     await condition(() => uninstallRequested || workReady() || shouldContinueAsNew(), waitMs);
     if (uninstallRequested) break;
 
@@ -352,7 +388,14 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         s.pendingVersionChange = null;
         if (result.resourcesToSync.length) {
           s.queuedInitialSyncs.push({ resources: result.resourcesToSync });
-          s.initialSync = { resources: [], index: 0, nextPage: 1, totalPages: {}, counts: {}, startedAt: new Date(Date.now()).toISOString() };
+          s.initialSync = {
+            resources: [],
+            index: 0,
+            nextPage: 1,
+            totalPages: {},
+            counts: {},
+            startedAt: new Date(Date.now()).toISOString(),
+          };
           setPhase('initial-sync');
         }
       } else if (credentialsChanged) {

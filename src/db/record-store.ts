@@ -66,12 +66,24 @@ export function createRecordStore(models: Models) {
     return next;
   }
 
-  function upsertMany(shopToken: string, resource: string, records: RecordVersion[], now = new Date(), options: WriteOptions = {}): Promise<UpsertOutcome> {
+  function upsertMany(
+    shopToken: string,
+    resource: string,
+    records: RecordVersion[],
+    now = new Date(),
+    options: WriteOptions = {},
+  ): Promise<UpsertOutcome> {
     if (records.length === 0) return Promise.resolve({ written: 0, skippedAsOlder: 0 });
     return serialised(shopToken, () => upsertUnlocked(shopToken, resource, records, now, options));
   }
 
-  async function upsertUnlocked(shopToken: string, resource: string, records: RecordVersion[], now: Date, options: WriteOptions): Promise<UpsertOutcome> {
+  async function upsertUnlocked(
+    shopToken: string,
+    resource: string,
+    records: RecordVersion[],
+    now: Date,
+    options: WriteOptions,
+  ): Promise<UpsertOutcome> {
     if (options.expectNew) return insertFirst(shopToken, resource, records, now, options);
     const progress = options.onProgress ?? (() => undefined);
     // Read what we hold first: new records go in with one insertMany, stored ones are only rewritten when the
@@ -90,7 +102,16 @@ export function createRecordStore(models: Models) {
     if (fresh.length) {
       try {
         await SyncedRecord.insertMany(
-          fresh.map((record) => ({ shopToken, resource, recordId: record.recordId, data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now })),
+          fresh.map((record) => ({
+            shopToken,
+            resource,
+            recordId: record.recordId,
+            data: record.data,
+            lastUpdateTime: record.lastUpdateTime,
+            deleted: false,
+            deletedAt: null,
+            syncedAt: now,
+          })),
           { ordered: false },
         );
         written += fresh.length;
@@ -133,7 +154,17 @@ export function createRecordStore(models: Models) {
         await SyncedRecord.deleteMany({ _id: { $in: part.map((c) => c.id) } });
         progress();
         await SyncedRecord.insertMany(
-          part.map(({ id, record }) => ({ _id: id, shopToken, resource, recordId: record.recordId, data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now })),
+          part.map(({ id, record }) => ({
+            _id: id,
+            shopToken,
+            resource,
+            recordId: record.recordId,
+            data: record.data,
+            lastUpdateTime: record.lastUpdateTime,
+            deleted: false,
+            deletedAt: null,
+            syncedAt: now,
+          })),
           { ordered: false },
         );
         written += part.length;
@@ -154,11 +185,26 @@ export function createRecordStore(models: Models) {
    * for the few that already exist (webhook-driven fetches that raced ahead). On FerretDB a lookup scans the
    * collection; skipping it keeps a 100,000-order sync linear.
    */
-  async function insertFirst(shopToken: string, resource: string, records: RecordVersion[], now: Date, options: WriteOptions): Promise<UpsertOutcome> {
+  async function insertFirst(
+    shopToken: string,
+    resource: string,
+    records: RecordVersion[],
+    now: Date,
+    options: WriteOptions,
+  ): Promise<UpsertOutcome> {
     const latest = newestPerId(records);
     try {
       await SyncedRecord.insertMany(
-        [...latest.values()].map((record) => ({ shopToken, resource, recordId: record.recordId, data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now })),
+        [...latest.values()].map((record) => ({
+          shopToken,
+          resource,
+          recordId: record.recordId,
+          data: record.data,
+          lastUpdateTime: record.lastUpdateTime,
+          deleted: false,
+          deletedAt: null,
+          syncedAt: now,
+        })),
         { ordered: false },
       );
       return { written: latest.size, skippedAsOlder: 0 };
@@ -176,7 +222,13 @@ export function createRecordStore(models: Models) {
   async function guardedUpdate(shopToken: string, resource: string, record: RecordVersion, now: Date): Promise<boolean> {
     const t = record.lastUpdateTime;
     const guard = t
-      ? { $or: [{ lastUpdateTime: null }, { deleted: { $ne: true }, lastUpdateTime: { $lte: t } }, { deleted: true, lastUpdateTime: { $lt: t } }] }
+      ? {
+          $or: [
+            { lastUpdateTime: null },
+            { deleted: { $ne: true }, lastUpdateTime: { $lte: t } },
+            { deleted: true, lastUpdateTime: { $lt: t } },
+          ],
+        }
       : {};
     const result = await SyncedRecord.updateOne(
       { shopToken, resource, recordId: record.recordId, ...guard },
@@ -189,23 +241,50 @@ export function createRecordStore(models: Models) {
    * Marks records deleted, unless a newer version was stored after the deletion time. The deletion time becomes
    * the stored version, so a late, older fetch cannot undo the delete. Already-deleted records are left alone.
    */
-  function tombstone(shopToken: string, resource: string, deletes: Array<{ recordId: string; deletedAt: Date }>, now = new Date(), options: WriteOptions = {}): Promise<number> {
+  function tombstone(
+    shopToken: string,
+    resource: string,
+    deletes: Array<{ recordId: string; deletedAt: Date }>,
+    now = new Date(),
+    options: WriteOptions = {},
+  ): Promise<number> {
     return serialised(shopToken, () => tombstoneUnlocked(shopToken, resource, deletes, now, options));
   }
 
-  async function tombstoneUnlocked(shopToken: string, resource: string, deletes: Array<{ recordId: string; deletedAt: Date }>, now: Date, options: WriteOptions): Promise<number> {
+  async function tombstoneUnlocked(
+    shopToken: string,
+    resource: string,
+    deletes: Array<{ recordId: string; deletedAt: Date }>,
+    now: Date,
+    options: WriteOptions,
+  ): Promise<number> {
     let count = 0;
     for (const item of deletes) {
       options.onProgress?.();
       const result = await SyncedRecord.updateOne(
-        { shopToken, resource, recordId: item.recordId, deleted: { $ne: true }, $or: [{ lastUpdateTime: null }, { lastUpdateTime: { $lte: item.deletedAt } }] },
+        {
+          shopToken,
+          resource,
+          recordId: item.recordId,
+          deleted: { $ne: true },
+          $or: [{ lastUpdateTime: null }, { lastUpdateTime: { $lte: item.deletedAt } }],
+        },
         { $set: { deleted: true, deletedAt: item.deletedAt, lastUpdateTime: item.deletedAt, syncedAt: now } },
       );
       count += result.modifiedCount;
       if (result.matchedCount === 0) {
         // Never seen (deleted before we synced it): keep a tombstone so a late update for it is recognisably stale.
         try {
-          await SyncedRecord.create({ shopToken, resource, recordId: item.recordId, data: null, lastUpdateTime: item.deletedAt, deleted: true, deletedAt: item.deletedAt, syncedAt: now });
+          await SyncedRecord.create({
+            shopToken,
+            resource,
+            recordId: item.recordId,
+            data: null,
+            lastUpdateTime: item.deletedAt,
+            deleted: true,
+            deletedAt: item.deletedAt,
+            syncedAt: now,
+          });
           count++;
         } catch (error) {
           if (duplicateKeyErrors(error) === null) throw error;

@@ -197,7 +197,11 @@ describe('credentials stay out of histories, visibility, the database and logs',
       recordsLost: 0,
       duplicates: 0,
       serverErrors: 0,
-      secretsFound: leaks(historyText, secrets).length + leaks(logText, secrets).length + leaks(consoleText, secrets).length + leaks(serialise(answers), secrets).length,
+      secretsFound:
+        leaks(historyText, secrets).length +
+        leaks(logText, secrets).length +
+        leaks(consoleText, secrets).length +
+        leaks(serialise(answers), secrets).length,
       note: `${secrets.length} keys/users, ${histories.length} histories, ${documents} documents`,
     });
     console.log(

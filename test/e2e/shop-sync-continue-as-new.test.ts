@@ -23,7 +23,10 @@ describe('shop sync: continue-as-new under 10,000 signals', () => {
     const shop = e2e.sandbox.createShop({ token: 'shop-can-1', seed: 71, orders: 100, ordersSpreadDays: 30, grantedAccesses: 'all' });
     // Start the shop workflow first with the test hook; the install hand-over then signals this execution, and
     // continue-as-new carries the settings along.
-    await signalWithStartShop(e2e.app.temporal, e2e.app.config, shop.token, 'expedition', webhookSignal, [], { ...shopSyncSettings(e2e.app.config), maxHistoryEvents: 1_500 });
+    await signalWithStartShop(e2e.app.temporal, e2e.app.config, shop.token, 'expedition', webhookSignal, [], {
+      ...shopSyncSettings(e2e.app.config),
+      maxHistoryEvents: 1_500,
+    });
     expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toMatchObject({ error: false });
     await waitPhase(e2e.app.temporal, shop.token, 'live');
 
@@ -41,7 +44,10 @@ describe('shop sync: continue-as-new under 10,000 signals', () => {
       Array.from({ length: CONCURRENCY }, async () => {
         for (let i = next++; i < SIGNALS; i = next++) {
           const id = ids[i % ids.length]!;
-          const body = JSON.stringify({ project_name: shop.projectName, orders: [{ order_number: id, last_update_time: new Date().toISOString(), status_id: '', status: '' }] });
+          const body = JSON.stringify({
+            project_name: shop.projectName,
+            orders: [{ order_number: id, last_update_time: new Date().toISOString(), status_id: '', status: '' }],
+          });
           // Like Upgates: anything but 200 is delivered again later (the route answers 503 when Temporal does
           // not accept the signal within its 1 s budget, which happens on this busy box under 25 parallel calls).
           for (let attempt = 1; ; attempt++) {
@@ -59,11 +65,20 @@ describe('shop sync: continue-as-new under 10,000 signals', () => {
     console.log(`${SIGNALS} webhook deliveries in ${Date.now() - started} ms (${rejected} answered 503 and redelivered)`);
 
     await waitMirrored(e2e, shop, 'orders', 150_000);
-    const docs = await e2e.app.db.models.SyncedRecord.find({ shopToken: shop.token, resource: 'orders', deleted: false }, { recordId: 1 }).lean();
+    const docs = await e2e.app.db.models.SyncedRecord.find(
+      { shopToken: shop.token, resource: 'orders', deleted: false },
+      { recordId: 1 },
+    ).lean();
     expect(new Set(docs.map((d) => d.recordId))).toEqual(new Set(ids));
     const state = await shopState(e2e.app.temporal, shop.token);
-    const fetched = new Set((await scheduledActivities(e2e.app.temporal, shop.token)).filter((a) => a.type === 'fetchAndUpsert').flatMap((a) => a.input.ids as string[]));
-    console.log(`runs ${state.stats.runs}, events ${state.stats.events}, flushes ${state.stats.flushes}, distinct ids fetched ${fetched.size}`);
+    const fetched = new Set(
+      (await scheduledActivities(e2e.app.temporal, shop.token))
+        .filter((a) => a.type === 'fetchAndUpsert')
+        .flatMap((a) => a.input.ids as string[]),
+    );
+    console.log(
+      `runs ${state.stats.runs}, events ${state.stats.events}, flushes ${state.stats.flushes}, distinct ids fetched ${fetched.size}`,
+    );
     expect(state.stats.runs).toBeGreaterThan(1);
     expect(state.stats.events).toBeGreaterThanOrEqual(SIGNALS); // counted across runs: nothing dropped at a hand-over
     for (const id of ids.slice(100)) expect(fetched.has(id)).toBe(true); // the new ones came in through our signals

@@ -36,7 +36,8 @@ describe('shop sync under a webhook flood', () => {
     const floodStarted = Date.now();
     const changed = new Map(shops.map((shop) => [shop.token, shop.data.orders.slice(0, CHANGED).map((o) => String(o.order_number))]));
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const shop of shops) for (const num of changed.get(shop.token)!) expect(shop.updateOrder(num, { internal_note: `round ${round}` }).ok).toBe(true);
+      for (const shop of shops)
+        for (const num of changed.get(shop.token)!) expect(shop.updateOrder(num, { internal_note: `round ${round}` }).ok).toBe(true);
       await sleep(300);
     }
     for (const shop of shops) {
@@ -49,10 +50,16 @@ describe('shop sync under a webhook flood', () => {
     let totalEvents = 0;
     for (const shop of shops) {
       const state = await shopState(e2e.app.temporal, shop.token);
-      const flushes = (await scheduledActivities(e2e.app.temporal, shop.token)).filter((a) => a.type === 'fetchAndUpsert' && a.input.resource === 'orders');
+      const flushes = (await scheduledActivities(e2e.app.temporal, shop.token)).filter(
+        (a) => a.type === 'fetchAndUpsert' && a.input.resource === 'orders',
+      );
       const calls = e2e.sandbox.calls.filter((c) => c.shopToken === shop.token && c.method === 'GET' && /\/orders$/.test(c.path));
       const retried = flushes.filter((f) => f.attempts > 1);
-      if (retried.length) console.log(`${shop.token}: retried fetches`, retried.map((f) => `${f.attempts} attempts: ${f.lastFailure}`));
+      if (retried.length)
+        console.log(
+          `${shop.token}: retried fetches`,
+          retried.map((f) => `${f.attempts} attempts: ${f.lastFailure}`),
+        );
       expect(retried).toEqual([]); // a retry re-fetches: it would cost calls and means something failed
       const expected = flushes.reduce((sum, f) => {
         const ids = f.input.ids as string[];
@@ -69,11 +76,15 @@ describe('shop sync under a webhook flood', () => {
         .filter((d) => d.shopToken === shop.token && d.state === 'delivered' && d.event.startsWith('Orders.'))
         .reduce((sum, d) => sum + d.records, 0);
       expect(events).toBeGreaterThanOrEqual(CHANGED * ROUNDS); // every change delivered at least once (plus duplicates)
-      console.log(`${shop.token}: ${events} webhook records in ${state.stats.flushes} flushes (${flushes.length} order fetches: ${flushes.map((f) => (f.input.ids as string[]).length).join(', ')} ids) -> ${calls.length} GET /orders`);
+      console.log(
+        `${shop.token}: ${events} webhook records in ${state.stats.flushes} flushes (${flushes.length} order fetches: ${flushes.map((f) => (f.input.ids as string[]).length).join(', ')} ids) -> ${calls.length} GET /orders`,
+      );
       totalCalls += calls.length;
       totalEvents += events;
     }
-    console.log(`API calls vs one call per delivered event: ${totalCalls} / ${totalEvents} = ${(totalCalls / totalEvents).toFixed(4)} (${(totalEvents / totalCalls).toFixed(0)}x fewer)`);
+    console.log(
+      `API calls vs one call per delivered event: ${totalCalls} / ${totalEvents} = ${(totalCalls / totalEvents).toFixed(4)} (${(totalEvents / totalCalls).toFixed(0)}x fewer)`,
+    );
     expect(totalCalls * 20).toBeLessThan(totalEvents);
   }, 300_000);
 });

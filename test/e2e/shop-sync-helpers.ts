@@ -28,9 +28,19 @@ export function waitPhase(client: Client, token: string, phase: ShopStatusView['
 export const pendingTotal = (state: ShopStatusView) => Object.values(state.pendingCounts).reduce((a, b) => a + b, 0);
 
 /** Deliveries idle, no pending ids, and the mirror equals the shop (a flush in flight shows as a diff). */
-export async function waitMirrored(e2e: E2E, shop: SandboxShop, resource: 'orders' | 'products' = 'orders', timeoutMs = 120_000): Promise<MirrorDiff> {
+export async function waitMirrored(
+  e2e: E2E,
+  shop: SandboxShop,
+  resource: 'orders' | 'products' = 'orders',
+  timeoutMs = 120_000,
+): Promise<MirrorDiff> {
   await e2e.sandbox.waitForDeliveriesIdle(timeoutMs);
-  await eventually(`no pending ids for ${shop.token}`, async () => pendingTotal(await shopState(e2e.app.temporal, shop.token)) === 0, timeoutMs, 500);
+  await eventually(
+    `no pending ids for ${shop.token}`,
+    async () => pendingTotal(await shopState(e2e.app.temporal, shop.token)) === 0,
+    timeoutMs,
+    500,
+  );
   let last: MirrorDiff | undefined;
   try {
     return await eventually(
@@ -44,7 +54,9 @@ export async function waitMirrored(e2e: E2E, shop: SandboxShop, resource: 'order
     );
   } catch (error) {
     const sample = last && { missing: last.missing.slice(0, 5), extra: last.extra.slice(0, 5), stale: last.stale.slice(0, 5) };
-    throw new Error(`${(error as Error).message}; last diff ${JSON.stringify(sample)} (missing ${last?.missing.length}, extra ${last?.extra.length}, stale ${last?.stale.length})`);
+    throw new Error(
+      `${(error as Error).message}; last diff ${JSON.stringify(sample)} (missing ${last?.missing.length}, extra ${last?.extra.length}, stale ${last?.stale.length})`,
+    );
   }
 }
 

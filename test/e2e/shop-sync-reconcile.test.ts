@@ -14,8 +14,17 @@ describe('shop sync: reconciliation, sync now, deletes', () => {
   let e2e: E2E;
   let shop: SandboxShop;
   beforeAll(async () => {
-    e2e = await startE2E('reconcile', { env: { ADDON_PROFILE: 'fulfillment', RECONCILE_PERIOD_SECONDS: '20', SYNC_NOW_COOLDOWN_SECONDS: '60' } });
-    shop = e2e.sandbox.createShop({ token: 'shop-reconcile-1', seed: 61, orders: 40, products: 20, ordersSpreadDays: 30, grantedAccesses: 'all' });
+    e2e = await startE2E('reconcile', {
+      env: { ADDON_PROFILE: 'fulfillment', RECONCILE_PERIOD_SECONDS: '20', SYNC_NOW_COOLDOWN_SECONDS: '60' },
+    });
+    shop = e2e.sandbox.createShop({
+      token: 'shop-reconcile-1',
+      seed: 61,
+      orders: 40,
+      products: 20,
+      ordersSpreadDays: 30,
+      grantedAccesses: 'all',
+    });
     const install = await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl });
     expect(install.body).toMatchObject({ error: false });
     await waitPhase(e2e.app.temporal, shop.token, 'live');
@@ -32,12 +41,19 @@ describe('shop sync: reconciliation, sync now, deletes', () => {
     for (const num of changed) expect(shop.updateOrder(num, { internal_note: 'changed behind a dead webhook' }).ok).toBe(true);
     await e2e.sandbox.flushWebhooks();
     // Nothing was delivered for them: only the reconciliation can bring them in.
-    expect(e2e.sandbox.deliveries.slice(deliveriesBefore).filter((d) => d.event === 'Orders.update' && d.state === 'delivered')).toEqual([]);
+    expect(e2e.sandbox.deliveries.slice(deliveriesBefore).filter((d) => d.event === 'Orders.update' && d.state === 'delivered')).toEqual(
+      [],
+    );
     // Stale now (a reconciliation slot may already have caught some of them up: the period is only 20 s).
     const staleBefore = (await diffMirror(e2e.app.db, shop, 'orders')).stale;
     expect(staleBefore.every((id) => changed.includes(id))).toBe(true);
 
-    await eventually('webhook re-enabled by the reconciliation', () => shop.webhooks.find((w) => w.event === 'Orders.update')?.active_yn === true, 60_000, 500);
+    await eventually(
+      'webhook re-enabled by the reconciliation',
+      () => shop.webhooks.find((w) => w.event === 'Orders.update')?.active_yn === true,
+      60_000,
+      500,
+    );
     const diff = await eventually(
       'changed orders caught up',
       async () => {
@@ -54,7 +70,9 @@ describe('shop sync: reconciliation, sync now, deletes', () => {
     expect(state.lastReconcileAt).not.toBeNull();
     // Incremental catch-up only: no full re-download of the 40 orders after install.
     const catchUpCalls = e2e.sandbox.calls.filter((c) => c.shopToken === shop.token && c.method === 'GET' && /\/orders$/.test(c.path));
-    console.log(`webhook health ${state.webhookHealth}; GET /orders calls so far ${catchUpCalls.length}; next reconcile ${state.nextReconcileAt}`);
+    console.log(
+      `webhook health ${state.webhookHealth}; GET /orders calls so far ${catchUpCalls.length}; next reconcile ${state.nextReconcileAt}`,
+    );
   });
 
   it('"sync now" twice quickly: one accepted, one refused with a reason and retryAfterSeconds > 0', async () => {
@@ -78,7 +96,11 @@ describe('shop sync: reconciliation, sync now, deletes', () => {
     const victims = shop.data.orders.slice(10, 13).map((o) => String(o.order_number));
     for (const num of victims) expect(shop.deleteOrder(num)).toBe(true);
     await waitMirrored(e2e, shop, 'orders', 60_000);
-    const docs = await e2e.app.db.models.SyncedRecord.find({ shopToken: shop.token, resource: 'orders', recordId: { $in: victims } }).lean();
+    const docs = await e2e.app.db.models.SyncedRecord.find({
+      shopToken: shop.token,
+      resource: 'orders',
+      recordId: { $in: victims },
+    }).lean();
     expect(docs).toHaveLength(3);
     for (const doc of docs) {
       expect(doc.deleted).toBe(true);
@@ -98,11 +120,19 @@ describe('shop sync: reconciliation, sync now, deletes', () => {
     const res = await fetch(hook.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ project_name: shop.projectName, products: [], variants: [{ variant_id: variant.variant_id, code: variant.code, deletion_time: new Date().toISOString() }] }),
+      body: JSON.stringify({
+        project_name: shop.projectName,
+        products: [],
+        variants: [{ variant_id: variant.variant_id, code: variant.code, deletion_time: new Date().toISOString() }],
+      }),
     });
     expect(res.status).toBe(200);
     await waitMirrored(e2e, shop, 'products', 60_000);
-    const doc = await e2e.app.db.models.SyncedRecord.findOne({ shopToken: shop.token, resource: 'products', recordId: String(product.product_id) }).lean();
+    const doc = await e2e.app.db.models.SyncedRecord.findOne({
+      shopToken: shop.token,
+      resource: 'products',
+      recordId: String(product.product_id),
+    }).lean();
     expect(doc?.deleted).toBe(false);
     expect(JSON.stringify(doc?.data)).not.toContain(`"variant_id":${variant.variant_id},`);
   });

@@ -20,7 +20,10 @@ describe('shop sync: Temporal outage during a flood', () => {
     server = await startTemporalDevServer({ dataDir, ui: false });
     // timeScale 0.005: Upgates' 5-minute retry becomes 1.5 s and its 12-hour give-up 216 s (the outage must
     // stay well inside it, or the sandbox deactivates the webhook).
-    e2e = await startE2E('outage', { env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace }, sandbox: { timeScale: 0.005, duplicateRate: 0.2, shuffle: true } });
+    e2e = await startE2E('outage', {
+      env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace },
+      sandbox: { timeScale: 0.005, duplicateRate: 0.2, shuffle: true },
+    });
   });
   afterAll(async () => {
     if (down) await server.restart(); // a failed run must not leave the worker shutting down against a dead server
@@ -46,7 +49,14 @@ describe('shop sync: Temporal outage during a flood', () => {
     // Our own probe of the route: 503, quickly enough for Upgates' 1 s timeout to see it as an error answer.
     const url = shop.webhooks.find((w) => w.event === 'Orders.update')!.url;
     const probeStarted = Date.now();
-    const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project_name: shop.projectName, orders: [{ order_number: String(shop.data.orders[0]!.order_number), last_update_time: new Date().toISOString() }] }) });
+    const probe = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        project_name: shop.projectName,
+        orders: [{ order_number: String(shop.data.orders[0]!.order_number), last_update_time: new Date().toISOString() }],
+      }),
+    });
     const probeMs = Date.now() - probeStarted;
     console.log(`webhook route during the outage: ${probe.status} in ${probeMs} ms`);
     expect(probe.status).toBe(503);
@@ -55,9 +65,19 @@ describe('shop sync: Temporal outage during a flood', () => {
     expect(probeMs).toBeLessThan(1_000);
 
     // The sandbox's own deliveries failed too, and are being retried.
-    const failedAttempts = () => e2e.sandbox.deliveries.slice(deliveriesBefore).flatMap((d) => d.attempts).filter((a) => a.outcome !== 'ok');
+    const failedAttempts = () =>
+      e2e.sandbox.deliveries
+        .slice(deliveriesBefore)
+        .flatMap((d) => d.attempts)
+        .filter((a) => a.outcome !== 'ok');
     await eventually('a sandbox delivery failing during the outage', () => failedAttempts().length > 0, 30_000, 100);
-    console.log(`failed attempts during the outage: ${JSON.stringify(failedAttempts().slice(0, 3).map((a) => [a.outcome, a.status, a.durationMs]))}`);
+    console.log(
+      `failed attempts during the outage: ${JSON.stringify(
+        failedAttempts()
+          .slice(0, 3)
+          .map((a) => [a.outcome, a.status, a.durationMs]),
+      )}`,
+    );
     await sleep(3_000); // at least one retry round while still down
 
     const restartStarted = Date.now();
@@ -68,7 +88,9 @@ describe('shop sync: Temporal outage during a flood', () => {
 
     await waitMirrored(e2e, shop, 'orders', 150_000);
     const retried = e2e.sandbox.deliveries.slice(deliveriesBefore).filter((d) => d.attempts.length > 1 && d.state === 'delivered');
-    console.log(`deliveries delivered after a retry: ${retried.length}; abandoned: ${e2e.sandbox.deliveries.filter((d) => d.state === 'abandoned').length}`);
+    console.log(
+      `deliveries delivered after a retry: ${retried.length}; abandoned: ${e2e.sandbox.deliveries.filter((d) => d.state === 'abandoned').length}`,
+    );
     expect(retried.length).toBeGreaterThan(0);
     expect(e2e.sandbox.deliveries.filter((d) => d.state === 'abandoned')).toEqual([]);
     expect(shop.webhooks.every((w) => w.active_yn)).toBe(true);
@@ -78,7 +100,10 @@ describe('shop sync: Temporal outage during a flood', () => {
       tries: 1,
       recordsLost: 0, // the mirror equality above is the proof
       duplicates: 0,
-      serverErrors: e2e.sandbox.deliveries.slice(deliveriesBefore).flatMap((d) => d.attempts).filter((a) => a.status >= 500 && a.status !== 503).length,
+      serverErrors: e2e.sandbox.deliveries
+        .slice(deliveriesBefore)
+        .flatMap((d) => d.attempts)
+        .filter((a) => a.status >= 500 && a.status !== 503).length,
       secretsFound: 0,
       note: `probe answered ${probe.status} in ${probeMs} ms; ${retried.length} deliveries redelivered after the restart`,
     });

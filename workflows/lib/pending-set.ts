@@ -1,7 +1,8 @@
 // The shop workflow's buffer of changed record ids, as plain JSON (it crosses continue-as-new).
 // Upserts and deletes are kept apart: an upsert id is fetched from Upgates, a delete becomes a tombstone.
 
-export type SyncResource = 'orders' | 'orderStatuses' | 'products' | 'productVariants' | 'categories' | 'customers' | 'languages' | 'shipments' | 'payments';
+export type SyncResource =
+  'orders' | 'orderStatuses' | 'products' | 'productVariants' | 'categories' | 'customers' | 'languages' | 'shipments' | 'payments';
 
 export interface PendingSet {
   /** resource -> id -> first time we saw it pending (workflow ms). */
@@ -46,7 +47,8 @@ export function pendingCount(set: PendingSet): number {
 
 export function oldestPendingMs(set: PendingSet): number | undefined {
   let oldest: number | undefined;
-  for (const ids of Object.values(set.upserts)) for (const t of Object.values(ids ?? {})) if (oldest === undefined || t < oldest) oldest = t;
+  for (const ids of Object.values(set.upserts))
+    for (const t of Object.values(ids ?? {})) if (oldest === undefined || t < oldest) oldest = t;
   return oldest;
 }
 

@@ -12,7 +12,11 @@ import type { AppDeps } from '../deps.js';
 // Concurrent deliveries for one shop share one signal-with-start (webhooks/signal-coalescer.ts): one signal per
 // request capped throughput at Temporal's signal rate (bench/RESULTS.md). `coalesce: false` sends one signal
 // per request, for the benchmark's side-by-side comparison. `signals` is created once per mounted route.
-export const postWebhook = (deps: AppDeps, options: { coalesce?: boolean } = {}, signals = webhookSignals(deps, options)): RequestHandler[] => [
+export const postWebhook = (
+  deps: AppDeps,
+  options: { coalesce?: boolean } = {},
+  signals = webhookSignals(deps, options),
+): RequestHandler[] => [
   async (req, res, next) => {
     // Reject unknown keys before reading a body of up to a few MB.
     const key = req.params.key;
@@ -78,6 +82,8 @@ function webhookSignals(deps: AppDeps, options: { coalesce?: boolean }): SignalC
   // in test/e2e/shop-sync-temporal-outage.test.ts) while the request, and every one like it, held a socket; now
   // it answers 503 in time. A signal accepted after all is redelivered by Upgates and deduped by the pending set.
   const send: SignalCoalescer['submit'] = (shopToken, profile, batches) =>
-    deps.temporal.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => signalWithStartShop(deps.temporal, deps.config, shopToken, profile, webhookSignal, batches));
+    deps.temporal.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+      signalWithStartShop(deps.temporal, deps.config, shopToken, profile, webhookSignal, batches),
+    );
   return options.coalesce === false ? { submit: send } : createSignalCoalescer(send);
 }

@@ -66,12 +66,10 @@ export async function resolveAction(
 /** Refuses a request above the action's batch limit with 413 (the vendor splits; we never half-apply). */
 export function within413(res: Response, action: BackSyncAction, count: number): boolean {
   if (count <= action.maxBatch) return true;
-  res
-    .status(413)
-    .json({
-      error: true,
-      message: `At most ${action.maxBatch} item(s) per request for ${action.id}, got ${count}. Split the request. Nothing was changed.`,
-    });
+  res.status(413).json({
+    error: true,
+    message: `At most ${action.maxBatch} item(s) per request for ${action.id}, got ${count}. Split the request. Nothing was changed.`,
+  });
   return false;
 }
 
@@ -97,15 +95,13 @@ export async function runBackSync(deps: AppDeps, req: Request, res: Response, sh
     answerResult(res, request.action, updateId, result);
   } catch (error) {
     if (controller.signal.aborted && progress.stage === 'result') {
-      res
-        .status(202)
-        .json({
-          accepted: true,
-          action: request.action,
-          updateId,
-          status: 'running',
-          poll: `/api/vendor/shops/${encodeURIComponent(shop.token)}/back-sync/${encodeURIComponent(updateId)}`,
-        });
+      res.status(202).json({
+        accepted: true,
+        action: request.action,
+        updateId,
+        status: 'running',
+        poll: `/api/vendor/shops/${encodeURIComponent(shop.token)}/back-sync/${encodeURIComponent(updateId)}`,
+      });
       return;
     }
     answerError(deps, res, shop.token, error, controller.signal.aborted);

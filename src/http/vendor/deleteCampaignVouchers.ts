@@ -18,12 +18,10 @@ export const deleteCampaignVouchers =
     const b = p && parseOr400(res, body, req.body ?? {});
     if (!p || !b) return;
     if (b.voucher_codes.length > MAX_ITEMS) {
-      res
-        .status(413)
-        .json({
-          error: true,
-          message: `At most ${MAX_ITEMS} voucher codes per request, got ${b.voucher_codes.length}. Split the request. Nothing was changed.`,
-        });
+      res.status(413).json({
+        error: true,
+        message: `At most ${MAX_ITEMS} voucher codes per request, got ${b.voucher_codes.length}. Split the request. Nothing was changed.`,
+      });
       return;
     }
     const resolved = await resolveAction(deps, req, res, 'campaign-vouchers-delete');

@@ -20,12 +20,10 @@ export const postSubscribers =
     if (!parsed) return;
     const raw = 'subscribers' in parsed ? parsed.subscribers : [parsed];
     if (raw.length > MAX_ITEMS) {
-      res
-        .status(413)
-        .json({
-          error: true,
-          message: `At most ${MAX_ITEMS} subscribers per request, got ${raw.length}. Split the request. Nothing was changed.`,
-        });
+      res.status(413).json({
+        error: true,
+        message: `At most ${MAX_ITEMS} subscribers per request, got ${raw.length}. Split the request. Nothing was changed.`,
+      });
       return;
     }
     const items = parseOr400(res, z.array(subscriber), raw);

@@ -19,12 +19,10 @@ export const putOrders =
     const envelope = parseOr400(res, body, req.body ?? {});
     if (!envelope) return;
     if (envelope.orders.length > MAX_ITEMS) {
-      res
-        .status(413)
-        .json({
-          error: true,
-          message: `At most ${MAX_ITEMS} orders per request, got ${envelope.orders.length}. Split the request. Nothing was changed.`,
-        });
+      res.status(413).json({
+        error: true,
+        message: `At most ${MAX_ITEMS} orders per request, got ${envelope.orders.length}. Split the request. Nothing was changed.`,
+      });
       return;
     }
     const orders = parseOr400(res, z.array(order), envelope.orders);

@@ -20,24 +20,20 @@ export const putStock =
   (deps: AppDeps): RequestHandler =>
   async (req, res) => {
     if (mentionsIncrement(req.body)) {
-      res
-        .status(400)
-        .json({
-          error: true,
-          message:
-            'stock_increment is not accepted: send the absolute stock (Upgates already deducted ordered quantities). Nothing was changed.',
-        });
+      res.status(400).json({
+        error: true,
+        message:
+          'stock_increment is not accepted: send the absolute stock (Upgates already deducted ordered quantities). Nothing was changed.',
+      });
       return;
     }
     const envelope = parseOr400(res, body, req.body ?? {});
     if (!envelope) return;
     if (envelope.items.length > MAX_ITEMS) {
-      res
-        .status(413)
-        .json({
-          error: true,
-          message: `At most ${MAX_ITEMS} products per request, got ${envelope.items.length}. Split the request. Nothing was changed.`,
-        });
+      res.status(413).json({
+        error: true,
+        message: `At most ${MAX_ITEMS} products per request, got ${envelope.items.length}. Split the request. Nothing was changed.`,
+      });
       return;
     }
     const items = parseOr400(res, z.array(backSyncItemSchemas.stock), envelope.items);
