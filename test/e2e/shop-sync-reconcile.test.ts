@@ -66,7 +66,17 @@ describe('shop sync: reconciliation, sync now, deletes', () => {
     expect(diff.checked).toBe(40);
     // Re-enabled, not duplicated.
     expect(shop.webhooks.filter((w) => w.event === 'Orders.update')).toHaveLength(1);
-    const state = await shopState(e2e.app.temporal, shop.token);
+    // The catch-up activity writes the records before it returns; the workflow records the reconciliation
+    // right after, so wait for that instead of reading it in the same instant.
+    const state = await eventually(
+      'reconciliation recorded',
+      async () => {
+        const st = await shopState(e2e.app.temporal, shop.token);
+        return st.lastReconcileAt !== null ? st : undefined;
+      },
+      60_000,
+      500,
+    );
     expect(state.lastReconcileAt).not.toBeNull();
     // Incremental catch-up only: no full re-download of the 40 orders after install.
     const catchUpCalls = e2e.sandbox.calls.filter((c) => c.shopToken === shop.token && c.method === 'GET' && /\/orders$/.test(c.path));
