@@ -102,16 +102,7 @@ export function createRecordStore(models: Models) {
     if (fresh.length) {
       try {
         await SyncedRecord.insertMany(
-          fresh.map((record) => ({
-            shopToken,
-            resource,
-            recordId: record.recordId,
-            data: record.data,
-            lastUpdateTime: record.lastUpdateTime,
-            deleted: false,
-            deletedAt: null,
-            syncedAt: now,
-          })),
+          fresh.map((record) => liveDocument(shopToken, resource, record, now)),
           { ordered: false },
         );
         written += fresh.length;
@@ -154,17 +145,7 @@ export function createRecordStore(models: Models) {
         await SyncedRecord.deleteMany({ _id: { $in: part.map((c) => c.id) } });
         progress();
         await SyncedRecord.insertMany(
-          part.map(({ id, record }) => ({
-            _id: id,
-            shopToken,
-            resource,
-            recordId: record.recordId,
-            data: record.data,
-            lastUpdateTime: record.lastUpdateTime,
-            deleted: false,
-            deletedAt: null,
-            syncedAt: now,
-          })),
+          part.map(({ id, record }) => ({ _id: id, ...liveDocument(shopToken, resource, record, now) })),
           { ordered: false },
         );
         written += part.length;
@@ -195,16 +176,7 @@ export function createRecordStore(models: Models) {
     const latest = newestPerId(records);
     try {
       await SyncedRecord.insertMany(
-        [...latest.values()].map((record) => ({
-          shopToken,
-          resource,
-          recordId: record.recordId,
-          data: record.data,
-          lastUpdateTime: record.lastUpdateTime,
-          deleted: false,
-          deletedAt: null,
-          syncedAt: now,
-        })),
+        [...latest.values()].map((record) => liveDocument(shopToken, resource, record, now)),
         { ordered: false },
       );
       return { written: latest.size, skippedAsOlder: 0 };
@@ -348,4 +320,18 @@ function duplicateKeyIndexes(error: unknown): number[] | null {
   if (!Array.isArray(e?.writeErrors) || e.writeErrors.length === 0) return null;
   if (!e.writeErrors.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY)) return null;
   return e.writeErrors.map((w) => w.index ?? w.err?.index ?? -1).filter((i) => i >= 0);
+}
+
+/** The stored form of a live (not deleted) record version; one shape for every write path. */
+function liveDocument(shopToken: string, resource: string, record: RecordVersion, now: Date) {
+  return {
+    shopToken,
+    resource,
+    recordId: record.recordId,
+    data: record.data,
+    lastUpdateTime: record.lastUpdateTime,
+    deleted: false,
+    deletedAt: null,
+    syncedAt: now,
+  };
 }
