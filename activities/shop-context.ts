@@ -5,6 +5,8 @@ import type { AddonProfileName } from '../src/config.js';
 import type { ShopDoc } from '../src/db/models/shop.js';
 import { getProfile } from '../src/profiles/index.js';
 import type { ProfileVersion } from '../src/profiles/types.js';
+import { activeApiMoveRefusal, recordApiMoveRefusal } from '../src/shops/api-move-refusal.js';
+import { apiHostPolicyFor } from '../src/upgates/api-host-policy.js';
 import { createUpgatesClient, type UpgatesClient } from '../src/upgates/client.js';
 import type { Access } from '../src/upgates/resources.js';
 import type { ActivityDeps } from './deps.js';
@@ -36,6 +38,11 @@ export async function clientForShop(
   if (!shop.credentials || shop.status === 'uninstalled') {
     throw ApplicationFailure.nonRetryable(`Shop ${shopToken} has no API access (uninstalled)`, 'ShopUninstalled');
   }
+  const refusal = activeApiMoveRefusal(shop);
+  if (refusal) {
+    // A 301 pointed at a host outside the API host policy: no request for this shop until a new activation.
+    throw ApplicationFailure.nonRetryable(`Shop ${shopToken} API calls stopped: refused move to ${refusal.host}`, 'ApiMoveRefused');
+  }
   const credentials = deps.cipher.decrypt(shop.credentials as Parameters<typeof deps.cipher.decrypt>[0], shopToken);
   const profile = profileOf(shop);
   const client = createUpgatesClient({
@@ -44,6 +51,11 @@ export async function clientForShop(
     ledger: deps.ledger,
     declaredCallsPerDay: declaredCallsPerDay(profile),
     timeoutMs: deps.upgatesTimeoutMs ?? 30_000,
+    apiHostPolicy: apiHostPolicyFor(deps.config.env, deps.config.upgates.apiHosts),
+    onMoveRefused: async (refusedApiUrl, reason) => {
+      await recordApiMoveRefusal(deps.db.models.Shop, shopToken, shop.credentialsVersion ?? 0, refusedApiUrl, reason);
+      deps.logger.warn({ shopToken, reason }, 'shop move to a host outside the API host policy refused; its API calls stop');
+    },
     onMoved: async (newApiUrl) => {
       // Upgates moved the shop to another server: store the new URL for every later call.
       const blob = deps.cipher.encrypt({ ...credentials, apiUrl: newApiUrl }, shopToken);

@@ -30,6 +30,8 @@ const envSchema = z.object({
   UPGATES_PUBLIC_KEY_URL: z.string().url().default('https://files.upgates.com/addons/signature/api.signature.pub.key'),
   UPGATES_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   UPGATES_ADMIN_ORIGINS: z.string().default('https://*.upgates.com https://*.upgates.cz https://*.upgates.sk'),
+  /** Hosts that may receive a shop's API credentials (activation apiUrl, 301 api_url); `*.x` = any subdomain of x. */
+  UPGATES_API_HOSTS: z.string().default('*.upgates.com'),
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Bearer token of the vendor REST API (`/api/vendor/...`): the vendor's own system writes back through it. */
   VENDOR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -57,7 +59,7 @@ export interface Config {
   logLevel: string;
   temporal: { address: string; namespace: string; taskQueue: string };
   mongodbUri: string;
-  upgates: { signatureToken: string; publicKeyUrl: string; publicKeyFile: string | undefined; adminOrigins: string[] };
+  upgates: { signatureToken: string; publicKeyUrl: string; publicKeyFile: string | undefined; adminOrigins: string[]; apiHosts: string[] };
   appSecret: string;
   vendorApiToken: string;
   profile: AddonProfileName;
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       publicKeyUrl: e.UPGATES_PUBLIC_KEY_URL,
       publicKeyFile: e.UPGATES_PUBLIC_KEY_FILE,
       adminOrigins: e.UPGATES_ADMIN_ORIGINS.split(/\s+/).filter(Boolean),
+      apiHosts: e.UPGATES_API_HOSTS.split(/[\s,]+/).filter(Boolean),
     },
     appSecret: e.APP_SECRET ?? DEV_APP_SECRET,
     vendorApiToken: e.VENDOR_API_TOKEN ?? DEV_VENDOR_API_TOKEN,

@@ -3,6 +3,7 @@
 // typed errors of http.ts; writes are batched (≤ 100 items, halved on 413), reads by id chunked (≤ 100 ids).
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
+import type { ApiHostPolicy } from './api-host-policy.js';
 import { chunk, sendInBatches, uniqueIds } from './batching.js';
 import { UpgatesHttp, type CallOptions, type UpgatesCredentials } from './http.js';
 import type { Page } from './pagination.js';
@@ -62,6 +63,9 @@ export interface CreateUpgatesClientOptions {
   declaredCallsPerDay?: Partial<Record<Access, number>>;
   /** Called with the new base URL after a 301; persist it for the shop. The request is then retried once. */
   onMoved?: (newApiUrl: string) => Promise<void> | void;
+  /** Where a 301 may move the shop (api-host-policy.ts); refused moves call `onMoveRefused` and throw. */
+  apiHostPolicy?: ApiHostPolicy;
+  onMoveRefused?: (refusedApiUrl: string, reason: string) => Promise<void> | void;
   /** Per-request deadline (connect + headers + body). Default 30 s. */
   timeoutMs?: number;
   userAgent?: string;
@@ -353,6 +357,8 @@ export function createUpgatesClient(options: CreateUpgatesClientOptions): Upgate
     guard: options.ledger ? new UsageGuard(options.ledger) : undefined,
     declaredCallsPerDay: options.declaredCallsPerDay,
     onMoved: options.onMoved,
+    apiHostPolicy: options.apiHostPolicy,
+    onMoveRefused: options.onMoveRefused,
     timeoutMs: options.timeoutMs,
     userAgent: options.userAgent,
     dispatcher: options.dispatcher,

@@ -5,6 +5,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { upgatesApiCalls, upgatesApiLatency } from '../metrics/upgates.js';
+import {
+  checkApiUrl,
+  SAFE_DEFAULT_POLICY,
+  UpgatesMoveRefusedError,
+  upgatesApiMovesRefused,
+  type ApiHostPolicy,
+} from './api-host-policy.js';
 import { sharedDispatcher } from './dispatcher.js';
 import {
   UpgatesAuthError,
@@ -49,6 +56,10 @@ export interface HttpSettings {
   /** Declared daily frequency per access, from the profile manifest; used for optional calls. */
   declaredCallsPerDay?: Partial<Record<Access, number>> | undefined;
   onMoved?: ((newApiUrl: string) => Promise<void> | void) | undefined;
+  /** Which api_url a 301 may move the shop to; default: Upgates hosts over https, or the original origin. */
+  apiHostPolicy?: ApiHostPolicy | undefined;
+  /** Called (awaited) when a 301 names an api_url the policy refuses; record it so the shop's calls stop. */
+  onMoveRefused?: ((refusedApiUrl: string, reason: string) => Promise<void> | void) | undefined;
   timeoutMs?: number | undefined;
   userAgent?: string | undefined;
   dispatcher?: Dispatcher | undefined;
@@ -124,6 +135,7 @@ export class UpgatesHttp {
         const newApiUrl = readApiUrl(exchange.text);
         if (newApiUrl && !moved) {
           moved = true;
+          await this.refuseForeignMove(req, newApiUrl);
           // Persist first: if storing fails, the error surfaces and the next attempt meets the 301 again.
           await this.settings.onMoved?.(newApiUrl);
           this.apiUrl = trimSlash(newApiUrl);
@@ -153,6 +165,15 @@ export class UpgatesHttp {
 
       throw errorForStatus(req, status);
     }
+  }
+
+  /** Throws (after reporting) when the policy refuses the new api_url: the credentials never go there. */
+  private async refuseForeignMove(req: ApiRequest, newApiUrl: string): Promise<void> {
+    const verdict = checkApiUrl(this.settings.apiHostPolicy ?? SAFE_DEFAULT_POLICY, newApiUrl, this.settings.credentials.apiUrl);
+    if (verdict.allowed) return;
+    upgatesApiMovesRefused.inc({ source: 'moved', reason: verdict.reason });
+    await this.settings.onMoveRefused?.(newApiUrl, verdict.message);
+    throw new UpgatesMoveRefusedError(`${describe(req)} answered 301 to a refused API URL: ${verdict.message}`, verdict.reason);
   }
 
   private async checkOptional(access: Access): Promise<void> {

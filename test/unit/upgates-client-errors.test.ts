@@ -140,7 +140,7 @@ describe('301 move', () => {
   });
 
   it('a failing onMoved surfaces (the move is not lost silently)', async () => {
-    const fake = fakeUpgates(() => ({ status: 301, body: { api_url: 'https://elsewhere.example/api/v2' } }));
+    const fake = fakeUpgates(() => ({ status: 301, body: { api_url: 'https://shop.admin.s7.upgates.com/api/v2' } }));
     const err = await caught(fake.client({ onMoved: () => Promise.reject(new Error('db down')) }).getOwner());
     expect(err.message).toBe('db down');
   });

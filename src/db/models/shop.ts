@@ -25,6 +25,14 @@ const shopSchema = new Schema(
     uninstalledAt: { type: Date, default: null },
     purgeAfter: { type: Date, default: null },
     lastWebhookAt: { type: Date, default: null },
+    /**
+     * A 301 named an api_url the API host policy refused (src/shops/api-move-refusal.ts): the shop's calls stop
+     * while `credentialsVersion` is unchanged; a new activation (new credentials) lifts it.
+     */
+    apiMoveRefused: {
+      type: new Schema({ host: String, reason: String, at: Date, credentialsVersion: Number }, { _id: false }),
+      default: null,
+    },
   },
   { timestamps: true, minimize: false },
 );

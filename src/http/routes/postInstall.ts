@@ -10,6 +10,7 @@ import { getProfile, latestVersion } from '../../profiles/index.js';
 import { signalShopIfRunning } from '../../temporal/shop-workflow-client.js';
 import { installWorkflowId, uninstallWorkflowId } from '../../temporal/workflow-ids.js';
 import { installBodySchema, type InstallBody } from '../lifecycle/callback-schemas.js';
+import { refuseInstallApiUrl } from '../lifecycle/install-api-url-check.js';
 import { verifyCallback } from '../lifecycle/verify-callback.js';
 import type { AppDeps } from '../deps.js';
 
@@ -31,6 +32,7 @@ export const postInstall = (deps: AppDeps): RequestHandler[] => [
       signatureToken: deps.config.upgates.signatureToken,
     });
     if (!body) return;
+    if (refuseInstallApiUrl(deps, body.token, body.apiUrl, res)) return;
     const outcome = await upsertShopForInstall(deps, body);
     if (outcome === 'already-active') {
       // A duplicate activation of an installed add-on: only the credentials changed. Upgates binds webhooks

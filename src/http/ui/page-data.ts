@@ -4,6 +4,7 @@
 import { PROFILE_NAMES, expectedCallsPerDay, getProfile, type ProfileVersion } from '../../profiles/index.js';
 import type { AddonProfileName } from '../../config.js';
 import { shopWorkflowId } from '../../temporal/workflow-ids.js';
+import { apiMoveRefusalNotice } from '../../shops/api-move-refusal.js';
 import { utcDay } from '../../upgates/usage-ledger.js';
 import { shopStateQuery, type ShopStatusView } from '../../../workflows/messages.js';
 import type { AppDeps } from '../deps.js';
@@ -136,7 +137,7 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
       token: shop.token,
       status: shop.status,
       projectName: shop.projectName ?? null,
-      installError: shop.installError ?? null,
+      installError: shop.installError ?? apiMoveRefusalNotice(shop, lang),
       lastWebhookAt: shop.lastWebhookAt ?? null,
     },
     account: account ? { company: account.company ?? null, companyNumber: account.companyNumber ?? null } : null,
