@@ -1,8 +1,9 @@
 // Faults during a webhook flood, all at once: two worker processes on one task queue, FerretDB stopped and
 // restarted mid-flush, and the sandbox answering 5xx, hanging, dropping connections and then a 429 storm,
 // with duplicate and shuffled webhook deliveries. Proved: MongoDB converges to the sandbox record by record
-// (nothing lost or stale), no shop ever saw more than 3 concurrent requests (sandbox log), and our webhook
-// route never answered a 5xx other than 503 (the sandbox's delivery log).
+// (nothing lost, stale or extra), no record was written twice with contents it already held (write-counter.ts),
+// no shop ever saw more than 3 concurrent requests (sandbox log), our webhook route never answered a 5xx
+// other than 503 (the sandbox's delivery log), and no credential is in a history or a MongoDB document.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { healthCheckWorkflow } from '../../workflows/health-check.js';
 import { startE2E, waitShopLive, type E2E } from '../helpers/e2e-env.js';
 import { diffMirror } from '../helpers/mirror.js';
 import { recordChaosRow } from './chaos-table.js';
+import { searchSecrets } from './secret-scan.js';
+import { countWrites, totalRewrites } from './write-counter.js';
 import { killProcess, startWorkerProcess } from './worker-process.js';
 
 const ROUNDS = process.env.CHAOS_LONG ? 12 : 4;
@@ -48,6 +51,11 @@ describe('faults during a webhook flood', () => {
     for (const shop of shops)
       expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toMatchObject({ error: false });
     for (const shop of shops) await waitShopLive(e2e, shop.token, 240_000);
+    const writes = countWrites(
+      e2e.app.db,
+      shops.map((s) => s.token),
+      'orders',
+    );
 
     let dbRestarts = 0;
     for (let round = 0; round < ROUNDS; round++) {
@@ -67,23 +75,31 @@ describe('faults during a webhook flood', () => {
     e2e.sandbox.faults.clear();
 
     let lost = 0;
-    let duplicates = 0;
+    let extra = 0;
     for (const shop of shops) {
       let diff = await diffMirror(e2e.app.db, shop, 'orders');
       const deadline = Date.now() + 300_000;
-      while ((diff.missing.length || diff.stale.length) && Date.now() < deadline) {
+      while ((diff.missing.length || diff.stale.length || diff.extra.length) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 3_000));
         diff = await diffMirror(e2e.app.db, shop, 'orders');
       }
       lost += diff.missing.length + diff.stale.length;
-      duplicates +=
-        (await e2e.app.db.models.SyncedRecord.countDocuments({ shopToken: shop.token, resource: 'orders' })) -
-        diff.checked -
-        diff.extra.length;
+      extra += diff.extra.length;
       expect(diff.missing).toEqual([]);
       expect(diff.stale).toEqual([]);
+      expect(diff.extra).toEqual([]);
       expect(e2e.sandbox.maxConcurrency(shop.token)).toBeLessThanOrEqual(3);
     }
+    // Proof the counter sees a duplicate write on this store (then taken out of the figure).
+    await writes.recordControlRewrite();
+    const written = await writes.stop();
+    const duplicates = totalRewrites(written);
+    const secrets = await searchSecrets(
+      e2e.app.temporal,
+      e2e.app.config.temporal.taskQueue,
+      e2e.app.db,
+      shops.flatMap((s) => [s.credentials!.apiKey, s.credentials!.apiUser]),
+    );
     const attempts = e2e.sandbox.deliveries.flatMap((d) => d.attempts);
     const serverErrors = attempts.filter((a) => a.status >= 500 && a.status !== 503).length;
     recordChaosRow({
@@ -92,10 +108,12 @@ describe('faults during a webhook flood', () => {
       recordsLost: lost,
       duplicates,
       serverErrors,
-      secretsFound: 0,
-      note: `${dbRestarts} database restarts, ${attempts.filter((a) => a.status === 503).length} deliveries answered 503 and redelivered, max concurrency ${Math.max(...shops.map((s) => e2e.sandbox.maxConcurrency(s.token)))}`,
+      secretsFound: secrets.found,
+      note: `${extra} extra records; ${written.writes} writes seen in ${written.polls} polls (${written.failedPolls} failed during restarts); ${secrets.histories} histories and ${secrets.documents} documents searched; ${dbRestarts} database restarts, ${attempts.filter((a) => a.status === 503).length} deliveries answered 503 and redelivered, max concurrency ${Math.max(...shops.map((s) => e2e.sandbox.maxConcurrency(s.token)))}`,
     });
     expect(serverErrors).toBe(0);
-    expect(duplicates).toBe(0);
+    expect({ duplicates, examples: [...written.rewrites.keys()].slice(0, 5) }).toEqual({ duplicates: 0, examples: [] });
+    expect(secrets.decoded).toBe(true);
+    expect(secrets.found).toBe(0);
   });
 });

@@ -11,27 +11,8 @@ import { createCredentialsCipher } from '../../src/security/credentials-cipher.j
 import { shopWorkflowId } from '../../src/temporal/workflow-ids.js';
 import { shopStateQuery } from '../../workflows/messages.js';
 import { eventually, startE2E, type E2E } from '../helpers/e2e-env.js';
-import { diffMirror } from '../helpers/mirror.js';
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/**
- * JSON with payload data decoded, so secrets inside payloads are visible: byte arrays as UTF-8, and base64
- * strings (fetchHistory() returns payload `data` and `metadata` base64-encoded) followed by their decoding.
- */
-function serialise(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
-    if (typeof v === 'bigint') return v.toString();
-    if (typeof v === 'string' && v.length >= 8 && BASE64.test(v)) return `${v} => ${Buffer.from(v, 'base64').toString('utf8')}`;
-    return v;
-  });
-}
-
-/** The secrets found in `text`, as plain text or base64 (a payload codec or a careless encoding would hide it). */
-function leaks(text: string, secrets: string[]): string[] {
-  return secrets.filter((s) => text.includes(s) || text.includes(Buffer.from(s).toString('base64')));
-}
+import { diffMirror, type MirrorDiff } from '../helpers/mirror.js';
+import { leaks, serialise } from '../chaos/secret-scan.js';
 
 describe('credentials stay out of histories, visibility, the database and logs', () => {
   let e2e: E2E;
@@ -78,10 +59,12 @@ describe('credentials stay out of histories, visibility, the database and logs',
   it('no API key or API user of any shop appears anywhere the app writes', async () => {
     const secrets: string[] = [];
     const answers: unknown[] = [];
-    const collect = <R extends { request: Record<string, unknown>; body: unknown }>(r: R): R => {
+    const statuses: number[] = [];
+    const collect = <R extends { request: Record<string, unknown>; body: unknown; status?: number }>(r: R): R => {
       for (const field of ['apiKey', 'apiUser'] as const)
         if (typeof r.request[field] === 'string') secrets.push(r.request[field] as string);
       answers.push(r.body);
+      if (r.status !== undefined) statuses.push(r.status);
       return r;
     };
     const a = e2e.sandbox.createShop({ token: 'lc-sec-a', seed: 21, orders: 20, ordersSpreadDays: 20, grantedAccesses: 'all' });
@@ -93,9 +76,10 @@ describe('credentials stay out of histories, visibility, the database and logs',
     expect(collect(await e2e.sandbox.lifecycle.install(a.token, { addonUrl: e2e.addonUrl })).body).toEqual({ error: false, message: '' });
     // Webhook traffic so the shop workflow fetches with the (new) credentials.
     a.mutate({ orders: { update: 3, create: 1 } });
+    let mirrored: MirrorDiff | undefined;
     await eventually('webhook changes mirrored', async () => {
-      const diff = await diffMirror(e2e.app.db, a, 'orders');
-      return diff.missing.length + diff.stale.length + diff.extra.length === 0;
+      mirrored = await diffMirror(e2e.app.db, a, 'orders');
+      return mirrored.missing.length + mirrored.stale.length + mirrored.extra.length === 0;
     });
 
     // Wrong credentials: the install workflow fails on /owner and answers an error (its history holds the failure).
@@ -123,7 +107,7 @@ describe('credentials stay out of histories, visibility, the database and logs',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...wrong, signature_v2 }),
     });
-    collect({ request: wrong, body: await res.json() });
+    collect({ request: wrong, body: await res.json(), status: res.status });
     expect(answers.at(-1)).toMatchObject({ error: true });
     await eventually(
       'install marked failed',
@@ -135,13 +119,17 @@ describe('credentials stay out of histories, visibility, the database and logs',
     // Install, then uninstall: the uninstall workflow's history is searched too.
     expect(collect(await e2e.sandbox.lifecycle.install(c.token, { addonUrl: e2e.addonUrl })).body).toEqual({ error: false, message: '' });
     await waitLive(c.token);
-    expect((await e2e.sandbox.lifecycle.uninstall(c.token, { addonUrl: e2e.addonUrl })).status).toBe(200);
+    const uninstalled = await e2e.sandbox.lifecycle.uninstall(c.token, { addonUrl: e2e.addonUrl });
+    statuses.push(uninstalled.status);
+    expect(uninstalled.status).toBe(200);
     await eventually(
       'shop c workflow completed',
       async () => (await e2e.app.temporal.workflow.getHandle(shopWorkflowId(c.token)).describe()).status.name === 'COMPLETED',
     );
     // The open answer (an iframe URL) must not carry credentials either.
-    answers.push((await e2e.sandbox.lifecycle.open(a.token, { addonUrl: e2e.addonUrl })).body);
+    const opened = await e2e.sandbox.lifecycle.open(a.token, { addonUrl: e2e.addonUrl });
+    statuses.push(opened.status);
+    answers.push(opened.body);
 
     expect(secrets.length).toBe(10); // 5 activations x (apiKey, apiUser)
     expect(new Set(secrets).size).toBe(10);
@@ -171,9 +159,11 @@ describe('credentials stay out of histories, visibility, the database and logs',
     // --- MongoDB: every document of every collection; the key exists only as ciphertext ---
     const collections = await e2e.app.db.connection.db!.listCollections().toArray();
     let documents = 0;
+    let documentLeaks = 0;
     for (const { name } of collections) {
       const docs = await e2e.app.db.connection.db!.collection(name).find({}).toArray();
       documents += docs.length;
+      documentLeaks += leaks(serialise(docs), secrets).length;
       expect({ name, leaks: leaks(serialise(docs), secrets) }).toEqual({ name, leaks: [] });
     }
     expect(documents).toBeGreaterThan(20);
@@ -194,15 +184,18 @@ describe('credentials stay out of histories, visibility, the database and logs',
     recordChaosRow({
       scenario: 'secrets searched in every workflow history, MongoDB document, log line and callback answer',
       tries: histories.length + documents + answers.length,
-      recordsLost: 0,
-      duplicates: 0,
-      serverErrors: 0,
+      // Shop a's orders after the webhook traffic under the new credentials (the mirror check above).
+      recordsLost: mirrored!.missing.length + mirrored!.stale.length,
+      duplicates: null,
+      // Callback answers with a 5xx (the sandbox driver's and our own signed request's statuses).
+      serverErrors: statuses.filter((status) => status >= 500).length,
       secretsFound:
+        documentLeaks +
         leaks(historyText, secrets).length +
         leaks(logText, secrets).length +
         leaks(consoleText, secrets).length +
         leaks(serialise(answers), secrets).length,
-      note: `${secrets.length} keys/users, ${histories.length} histories, ${documents} documents`,
+      note: `${secrets.length} keys/users, ${histories.length} histories, ${documents} documents, ${logLines.length} log lines, ${statuses.length} callback answers`,
     });
     console.log(
       `searched ${histories.length} workflow executions, ${collections.length} collections (${documents} documents), ${logLines.length} app log lines, ${consoleOutput.length} console writes`,
