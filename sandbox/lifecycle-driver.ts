@@ -9,13 +9,26 @@ import type { ShopState } from './shop.js';
 import { isoTime } from './time.js';
 import type { AdminLanguage, CallbackResult } from './types.js';
 
+/**
+ * Upgates documents `time` only as the "validity time of signature_v2": it may be the signing time (now) or an
+ * expiry (now + validity). The sandbox plays either reading, in each format Upgates uses.
+ */
+export type TimeReading = 'signing' | 'expiry';
+export type TimeFormat = 'iso-offset' | 'iso-z' | 'prague';
+
 export interface CallbackOptions {
   /** Base URL of the add-on, e.g. http://127.0.0.1:3000; paths come from options.lifecyclePaths. */
   addonUrl: string;
   /** Override the path of this one call. */
   path?: string;
-  /** Override `time` (e.g. a stale one). Default: sandbox now, ISO 8601 with offset. */
+  /** Override `time` (e.g. a stale one). Default: from timeReading and timeFormat. */
   time?: string;
+  /** `time` as the signing time (default) or as an expiry `expirySeconds` ahead. */
+  timeReading?: TimeReading;
+  /** How far ahead the expiry reading puts `time`. Default 3600. */
+  expirySeconds?: number;
+  /** ISO 8601 with the Prague offset (default), UTC with `Z`, or zoneless `YYYY-MM-DD HH:MM:SS` Prague time. */
+  timeFormat?: TimeFormat;
   /** Sign with a different key than the one served (forged signature). */
   otherKey?: boolean;
   /** Sign with a different signature_token than the add-on's. */
@@ -26,24 +39,30 @@ export interface CallbackOptions {
   legacySignature?: boolean;
   timeoutMs?: number;
 }
+/** Upgates' own identifier of the add-on version: any value, sent as given (its docs show `0`). */
+export type VersionId = number | string;
+
 export interface InstallOptions extends CallbackOptions {
-  version?: number;
+  version?: VersionId;
   language?: AdminLanguage;
   /** Keep the existing apiUser/apiKey instead of issuing new ones. */
   reuseCredentials?: boolean;
 }
 export interface OpenOptions extends CallbackOptions {
-  version?: number;
+  version?: VersionId;
   language?: AdminLanguage;
 }
 export interface UninstallOptions extends CallbackOptions {
-  version?: number;
+  version?: VersionId;
   /** Revoke credentials before calling the add-on (default true: do not rely on the API from the handler). */
   revokeFirst?: boolean;
 }
 export interface VersionOptions extends CallbackOptions {
-  version: number;
+  version: VersionId;
 }
+
+/** The shop's numeric version after a callback with this identifier (a non-numeric one leaves it as it was). */
+const numericVersion = (id: VersionId, current: number): number => (typeof id === 'number' ? id : /^\d+$/.test(id) ? Number(id) : current);
 export interface RepeatOptions {
   times: number;
   /** Send all at once instead of one after another. */
@@ -54,6 +73,8 @@ type Kind = 'install' | 'open' | 'uninstall' | 'version';
 
 export class LifecycleDriver {
   private otherKeys?: SigningKeys;
+  /** Last `time` second used per shop: two callbacks of one shop never share a time (and so a signature). */
+  private readonly lastTimeSecond = new Map<string, number>();
 
   constructor(
     private readonly ctx: SandboxContext,
@@ -76,6 +97,20 @@ export class LifecycleDriver {
     return shop;
   }
 
+  /** The callback's `time`, by the options' reading and format; unique per shop and second. */
+  private callbackTime(token: string, o: CallbackOptions): string {
+    if (o.time !== undefined) return o.time;
+    const ahead = o.timeReading === 'expiry' ? (o.expirySeconds ?? 3600) * 1000 : 0;
+    let second = Math.floor((this.ctx.clock.now() + ahead) / 1000);
+    const last = this.lastTimeSecond.get(token);
+    if (last !== undefined && second <= last) second = last + 1;
+    this.lastTimeSecond.set(token, second);
+    const ms = second * 1000;
+    if (o.timeFormat === 'iso-z') return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    if (o.timeFormat === 'prague') return isoTime(ms).slice(0, 19).replace('T', ' ');
+    return isoTime(ms);
+  }
+
   private signed(values: string[], o: CallbackOptions): string {
     if (o.signature !== undefined) return o.signature;
     return this.sign([...values, o.signatureToken ?? this.ctx.options.signatureToken], { otherKey: o.otherKey });
@@ -84,7 +119,7 @@ export class LifecycleDriver {
   async install(token: string, o: InstallOptions): Promise<CallbackResult> {
     const shop = this.shop(token);
     const creds = shop.issueCredentials(o.reuseCredentials ?? false);
-    const time = o.time ?? isoTime(this.ctx.clock.now());
+    const time = this.callbackTime(token, o);
     const version = o.version ?? shop.version;
     const body: Record<string, unknown> = {
       token,
@@ -108,7 +143,7 @@ export class LifecycleDriver {
     });
     if (result.ok) {
       shop.installed = true;
-      shop.version = version;
+      shop.version = numericVersion(version, shop.version);
     } else if (!shop.installed || !o.reuseCredentials) {
       // A failed activation leaves the shop without the add-on: the access created for it is removed.
       shop.revokeCredentials();
@@ -119,7 +154,7 @@ export class LifecycleDriver {
 
   async open(token: string, o: OpenOptions): Promise<CallbackResult> {
     const shop = this.shop(token);
-    const time = o.time ?? isoTime(this.ctx.clock.now());
+    const time = this.callbackTime(token, o);
     const body: Record<string, unknown> = {
       token,
       current_admin_language: o.language ?? 'cs',
@@ -139,7 +174,7 @@ export class LifecycleDriver {
 
   async uninstall(token: string, o: UninstallOptions): Promise<CallbackResult> {
     const shop = this.shop(token);
-    const time = o.time ?? isoTime(this.ctx.clock.now());
+    const time = this.callbackTime(token, o);
     const body: Record<string, unknown> = { token, version: o.version ?? shop.version, time, signature_v2: this.signed([token, time], o) };
     if (o.legacySignature) body.signature = this.sign([token]);
     const revokeFirst = o.revokeFirst ?? true;
@@ -154,10 +189,14 @@ export class LifecycleDriver {
   /** Body and signed fields are undocumented; inferred `{token, version, time, signature_v2}` over token;time. */
   async versionChange(token: string, o: VersionOptions): Promise<CallbackResult> {
     const shop = this.shop(token);
-    const time = o.time ?? isoTime(this.ctx.clock.now());
+    const time = this.callbackTime(token, o);
     const body = { token, version: o.version, time, signature_v2: this.signed([token, time], o) };
-    const result = await this.post('version', o, body, (status) => (status === 200 ? '' : `HTTP ${status}`));
-    if (result.ok) shop.version = o.version;
+    const result = await this.post('version', o, body, (status, json) => {
+      if (status !== 200) return `HTTP ${status}`;
+      const j = json as { error?: unknown; message?: unknown } | null;
+      return j?.error === true ? `add-on refused: ${String(j.message ?? '')}` : '';
+    });
+    if (result.ok) shop.version = numericVersion(o.version, shop.version);
     return result;
   }
 

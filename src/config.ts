@@ -47,6 +47,15 @@ const envSchema = z.object({
   UNINSTALL_RETENTION_SECONDS: z.coerce.number().int().positive().optional(),
   SESSION_TTL_SECONDS: seconds(600),
   INSTALL_ANSWER_TIMEOUT_MS: z.coerce.number().int().positive().default(3500),
+  /** How far a callback's `time` may lie on either side of our clock (Upgates does not say if it is a signing time or an expiry). */
+  SIGNATURE_MAX_SKEW_SECONDS: seconds(86_400),
+  /** Upgates version identifier -> manifest version, e.g. "0:1,1:1,2:2"; unmapped at install: the first manifest. */
+  UPGATES_VERSIONS: z
+    .string()
+    .regex(/^\s*([^:,\s]+:\d+\s*(,\s*|$))*$/, 'must look like "0:1,1:1,2:2" (Upgates id:manifest version, comma separated)')
+    .default(''),
+  /** How often the worker looks for uninstalls whose workflow never started (Temporal was down). */
+  UNINSTALL_SWEEP_SECONDS: seconds(60),
   /** How long a vendor API request waits for its write; past it the answer is 202 with an id to poll. */
   VENDOR_API_WAIT_SECONDS: seconds(25),
 });
@@ -75,6 +84,11 @@ export interface Config {
   uninstallRetentionSeconds: number;
   sessionTtlSeconds: number;
   installAnswerTimeoutMs: number;
+  /** Accepted distance of a lifecycle callback's `time` from arrival, each way. */
+  signatureMaxSkewSeconds: number;
+  /** Upgates' add-on version identifiers mapped to manifest versions (UPGATES_VERSIONS). */
+  upgatesVersions: Record<string, number>;
+  uninstallSweepMs: number;
   vendorApiWaitMs: number;
 }
 
@@ -120,6 +134,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uninstallRetentionSeconds: e.UNINSTALL_RETENTION_SECONDS ?? e.UNINSTALL_RETENTION_DAYS * 86_400,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     installAnswerTimeoutMs: e.INSTALL_ANSWER_TIMEOUT_MS,
+    signatureMaxSkewSeconds: e.SIGNATURE_MAX_SKEW_SECONDS,
+    upgatesVersions: Object.fromEntries(
+      e.UPGATES_VERSIONS.split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => [pair.split(':')[0]!.trim(), Number(pair.split(':')[1])]),
+    ),
+    uninstallSweepMs: e.UNINSTALL_SWEEP_SECONDS * 1000,
     vendorApiWaitMs: e.VENDOR_API_WAIT_SECONDS * 1000,
   };
 }

@@ -17,6 +17,7 @@ import { createSessionTokens } from './security/session-token.js';
 import { createWebhookUrlKeys } from './shops/webhook-url-key.js';
 import { createNativeConnection, createTemporalClient } from './temporal/connection.js';
 import { createWorker } from './temporal/worker.js';
+import { startUninstallSweep } from './temporal/uninstall-sweep.js';
 import { installSdkRuntime } from './temporal/sdk-runtime.js';
 import { createPublicKeySource, type PublicKeySource } from './upgates/public-key.js';
 import { MongoUsageLedger } from './upgates/usage-ledger.js';
@@ -79,7 +80,18 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       },
     });
     runtime.worker = worker;
-    runtime.workerDone = worker.run().finally(() => connection.close());
+    // Uninstalls recorded while Temporal was down get their workflow here (at start, then periodically).
+    const sweep = startUninstallSweep({
+      temporal,
+      Shop: db.models.Shop,
+      taskQueue: config.temporal.taskQueue,
+      logger,
+      periodMs: config.uninstallSweepMs,
+    });
+    runtime.workerDone = worker
+      .run()
+      .finally(() => sweep.stop())
+      .finally(() => connection.close());
   }
 
   if (role === 'api' || role === 'both') {

@@ -5,10 +5,12 @@
 // shop under Upgates' 3-concurrent-requests limit across any number of worker processes.
 import {
   ActivityFailure,
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -82,6 +84,15 @@ const local = proxyActivities<ShopActivities>({
 const FAILURE_BACKOFF_MS = 10 * 60 * 1000;
 const RECONCILE_SKEW_MS = 60 * 1000;
 const STEP_RETRY_MS = 60 * 1000;
+
+/**
+ * The shop is uninstalled or gone (the activity says so): end by ourselves instead of retrying forever, even
+ * when the uninstall signal never came (Temporal was down at the uninstall). Patched: older histories retried.
+ */
+function shopGone(error: ActivityFailure): boolean {
+  const type = error.cause instanceof ApplicationFailure ? error.cause.type : undefined;
+  return (type === 'ShopUninstalled' || type === 'UnknownShop') && patched('end-when-shop-gone');
+}
 
 export function initialShopState(shopToken: string): ShopSyncState {
   return {
@@ -290,6 +301,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
           s.stats.tombstones += result.tombstoned;
         } catch (error) {
           if (!(error instanceof ActivityFailure)) throw error;
+          if (shopGone(error)) uninstallRequested = true;
           // Non-retryable (e.g. access revoked): keep the ids, back off, nothing is lost.
           log.warn('fetch failed; ids kept for a later flush', { resource, ids: part.length, error: error.cause?.message });
           addToPending(failed, { resource, action: 'update', items: part.map((id) => ({ id })) }, ids[part[0]!] ?? Date.now());
@@ -419,6 +431,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
       }
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
+      if (shopGone(error)) break;
       // A step failed for good (e.g. access revoked: the uninstall signal usually arrives right behind the
       // activity's 401, or new credentials are on their way). Never let that fail the shop workflow: wait
       // for the uninstall or new credentials, else retry the step later; its progress is kept in state.

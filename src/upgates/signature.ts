@@ -3,6 +3,7 @@
 // private key (openssl_verify with SHA-256); we verify with Upgates' public key. The signature token is
 // not a MAC key: it only makes the plaintext add-on specific.
 import { verify } from 'node:crypto';
+import { pragueWallClockToUtc } from './prague-time.js';
 
 export type LifecycleCallback = 'install' | 'open' | 'uninstall' | 'version';
 
@@ -54,49 +55,77 @@ export function verifySignatureV2(values: string[], signatureToken: string, sign
 }
 
 export interface TimeTolerance {
-  /** How far in the past `time` may lie. Default 24 h. */
+  /** How far in the past `time` may lie (the "signing time" reading). */
   maxAgeSeconds: number;
-  /** How far in the future `time` may lie (clock skew). Default 5 min. */
+  /** How far in the future `time` may lie (the "expiry" reading). */
   maxFutureSeconds: number;
 }
 
-export const DEFAULT_TIME_TOLERANCE: TimeTolerance = { maxAgeSeconds: 24 * 3600, maxFutureSeconds: 5 * 60 };
+/** 24 h each way: an expiry up to a day ahead and a signing time up to a day old both pass (SIGNATURE_MAX_SKEW_SECONDS). */
+export const DEFAULT_MAX_SKEW_SECONDS = 24 * 3600;
 
-export type TimeCheck = { ok: true; at: Date } | { ok: false; reason: 'unparsable' | 'too-old' | 'in-future' };
+export type TimeCheck =
+  | {
+      ok: true;
+      at: Date;
+      /** `time` minus arrival, in seconds: positive reads as an expiry, negative as a signing time. */ offsetSeconds: number;
+    }
+  | { ok: false; reason: 'unparsable' | 'too-old' | 'in-future' };
 
 // ISO 8601 date-time with optional seconds, fraction and zone. A space instead of "T" is accepted
 // because PHP's default formats use one.
-const ISO = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/;
-/** Central European Summer Time: a zoneless Prague wall-clock time read as UTC looks up to 2 h ahead. */
-const ZONELESS_EXTRA_FUTURE_SECONDS = 2 * 3600;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
- * Replay protection for lifecycle callbacks. The reference (§6.3) does not say whether `time` is the
- * signing time or an expiry, nor its exact format, so the window is deliberately wide: accept `time`
- * up to 24 h old and up to 5 min ahead (a number as the third argument sets both limits to it).
- * Zoneless times are read as UTC and get 2 h more future slack, as Upgates runs on Prague time.
- * Unix seconds (all digits) are also accepted. Anything else is 'unparsable'.
+ * The accepted window of a lifecycle callback's `time`. Upgates documents it only as "validity time of
+ * signature_v2" (reference §6.3): it may be the signing time or an expiry, so `time` may lie up to the
+ * skew on either side of our clock. Replay protection does not rest on this window but on the one-time
+ * consumption of each signature (src/db/consumed-signatures.ts). A number sets both limits.
  */
-export function signatureTimeCheck(time: string, now: Date = new Date(), tolerance: number | Partial<TimeTolerance> = {}): TimeCheck {
+export function signatureTimeCheck(
+  time: string,
+  now: Date = new Date(),
+  tolerance: number | Partial<TimeTolerance> = DEFAULT_MAX_SKEW_SECONDS,
+): TimeCheck {
   const limits: TimeTolerance =
-    typeof tolerance === 'number' ? { maxAgeSeconds: tolerance, maxFutureSeconds: tolerance } : { ...DEFAULT_TIME_TOLERANCE, ...tolerance };
-  const at = parseTime(time);
+    typeof tolerance === 'number'
+      ? { maxAgeSeconds: tolerance, maxFutureSeconds: tolerance }
+      : { maxAgeSeconds: DEFAULT_MAX_SKEW_SECONDS, maxFutureSeconds: DEFAULT_MAX_SKEW_SECONDS, ...tolerance };
+  const at = parseSignatureTime(time);
   if (!at) return { ok: false, reason: 'unparsable' };
-  const futureSlack = typeof time === 'string' && ISO.test(time.trim()) && !HAS_ZONE.test(time.trim()) ? ZONELESS_EXTRA_FUTURE_SECONDS : 0;
-  const deltaSeconds = (at.getTime() - now.getTime()) / 1000;
-  if (deltaSeconds > limits.maxFutureSeconds + futureSlack) return { ok: false, reason: 'in-future' };
-  if (-deltaSeconds > limits.maxAgeSeconds) return { ok: false, reason: 'too-old' };
-  return { ok: true, at };
+  const offsetSeconds = Math.round((at.getTime() - now.getTime()) / 1000);
+  if (offsetSeconds > limits.maxFutureSeconds) return { ok: false, reason: 'in-future' };
+  if (-offsetSeconds > limits.maxAgeSeconds) return { ok: false, reason: 'too-old' };
+  return { ok: true, at, offsetSeconds };
 }
 
-function parseTime(raw: unknown): Date | undefined {
+/**
+ * Every time format Upgates uses: ISO 8601 with an offset (`+01:00`, `+0100`) or `Z`, a zoneless
+ * `YYYY-MM-DD HH:MM:SS` (or with "T"), read as Prague wall-clock time, and Unix seconds. Else undefined.
+ */
+export function parseSignatureTime(raw: unknown): Date | undefined {
   if (typeof raw !== 'string') return undefined;
   const time = raw.trim();
   if (/^\d{9,11}$/.test(time)) return new Date(Number(time) * 1000);
-  if (!ISO.test(time)) return undefined;
-  // Date.parse reads zoneless date-times as local time; pin them to UTC so the result does not depend on TZ.
-  const normalised = time.replace(' ', 'T') + (HAS_ZONE.test(time) ? '' : 'Z');
-  const ms = Date.parse(normalised.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isFinite(ms) ? new Date(ms) : undefined;
+  const m = ISO.exec(time);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const fractionMs = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
+  const wallClock = Date.UTC(year, month - 1, day, hour, minute, second, fractionMs);
+  if (new Date(wallClock).getUTCDate() !== day) return undefined; // 2025-02-30 and the like
+  const zone = m[8];
+  if (!zone) return new Date(pragueWallClockToUtc(wallClock));
+  if (zone === 'Z') return new Date(wallClock);
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+  return new Date(wallClock - offsetMinutes * 60_000);
 }

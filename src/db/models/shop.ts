@@ -9,6 +9,10 @@ const shopSchema = new Schema(
     status: { type: String, enum: ['installing', 'active', 'failed', 'uninstalled'], required: true },
     profile: { type: String, required: true },
     version: { type: Number, required: true },
+    /** Upgates' own identifier of the add-on version (UPGATES_VERSIONS maps it to `version`, the manifest). */
+    upgatesVersion: { type: String, default: null },
+    /** A version change to an identifier UPGATES_VERSIONS does not map: refused, the shop kept its version. */
+    versionNotice: { type: new Schema({ upgatesVersion: String, at: Date }, { _id: false }), default: null },
     language: { type: String, default: 'cs' },
     /** AES-256-GCM ciphertext of {apiUser, apiKey, apiUrl}; null after uninstall. */
     credentials: { type: encryptedBlob, default: null },
@@ -24,6 +28,11 @@ const shopSchema = new Schema(
     installedAt: { type: Date, default: null },
     uninstalledAt: { type: Date, default: null },
     purgeAfter: { type: Date, default: null },
+    /**
+     * Durable uninstall intent: the `uninstalledAt` of an uninstall whose workflow Temporal has not yet accepted
+     * (it was down). The worker's sweep (src/temporal/uninstall-sweep.ts) starts it and clears this.
+     */
+    pendingUninstall: { type: Date, default: null },
     lastWebhookAt: { type: Date, default: null },
     /**
      * A 301 named an api_url the API host policy refused (src/shops/api-move-refusal.ts): the shop's calls stop

@@ -1,18 +1,26 @@
 // POST /upgates/install — activation. Upgates gives up after 5 s and wants HTTP 200 with {"error": bool}.
 // Store (encrypted) credentials, then update-with-start install:<token> and answer with its early result
-// (owner read, account paired) when it comes in time; otherwise {"error": false} while the workflow goes on.
+// (owner read, account paired) when it comes in time; otherwise {"error": false} while the workflow goes on,
+// but only when Temporal accepted the start: with Temporal down the owner must hear an error and activate
+// again (Upgates never calls twice by itself). Every Temporal call here has a deadline inside the 5 s.
 import express, { type RequestHandler } from 'express';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { installWorkflow } from '../../../workflows/install.js';
 import { credentialsChangedSignal, installAnswerUpdate, type InstallAnswer } from '../../../workflows/messages.js';
 import { cancelPurgeSignal } from '../../../workflows/uninstall.js';
-import { getProfile, latestVersion } from '../../profiles/index.js';
 import { signalShopIfRunning } from '../../temporal/shop-workflow-client.js';
 import { installWorkflowId, uninstallWorkflowId } from '../../temporal/workflow-ids.js';
+import { withDatabaseDeadline } from '../database-deadline.js';
 import { installBodySchema, type InstallBody } from '../lifecycle/callback-schemas.js';
 import { refuseInstallApiUrl } from '../lifecycle/install-api-url-check.js';
+import { unmappedVersions } from '../lifecycle/lifecycle-metrics.js';
+import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../lifecycle/temporal-deadline.js';
 import { verifyCallback } from '../lifecycle/verify-callback.js';
+import { installManifestVersion } from '../lifecycle/version-mapping.js';
 import type { AppDeps } from '../deps.js';
+
+/** Time left for the "was the start accepted?" probe after the answer wait ran out. */
+const START_PROBE_MS = 600;
 
 const TEMPORARILY_UNAVAILABLE: InstallAnswer = {
   error: true,
@@ -33,12 +41,14 @@ export const postInstall = (deps: AppDeps): RequestHandler[] => [
     });
     if (!body) return;
     if (refuseInstallApiUrl(deps, body.token, body.apiUrl, res)) return;
-    const outcome = await upsertShopForInstall(deps, body);
+    const outcome = await withDatabaseDeadline(deps.db.connection, () => upsertShopForInstall(deps, body));
     if (outcome === 'already-active') {
       // A duplicate activation of an installed add-on: only the credentials changed. Upgates binds webhooks
       // to the API user, so a new user may have none: the shop workflow (the only caller of the API for
       // this shop) re-checks them and catches up. Its failure must not fail the activation.
-      await signalShopIfRunning(deps.temporal, body.token, credentialsChangedSignal).catch((error: unknown) =>
+      await withTemporalDeadline(deps.temporal, Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
+        signalShopIfRunning(deps.temporal, body.token, credentialsChangedSignal),
+      ).catch((error: unknown) =>
         deps.logger.warn(
           { shopToken: body.token, err: error },
           'could not tell the shop workflow about new credentials; the daily reconciliation will',
@@ -55,7 +65,16 @@ export const postInstall = (deps: AppDeps): RequestHandler[] => [
 async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<'created' | 'already-active' | 'retry' | 'reinstall'> {
   const { Shop } = deps.db.models;
   const credentials = deps.cipher.encrypt({ apiUser: body.apiUser, apiKey: body.apiKey, apiUrl: body.apiUrl }, body.token);
-  const version = knownVersion(deps, body.version);
+  const { version, mapped } = installManifestVersion(deps.config, body.version);
+  if (!mapped) {
+    // Not a guess at the newest manifest: that one may need accesses the owner did not grant.
+    unmappedVersions.inc({ callback: 'install' });
+    deps.logger.warn(
+      { shopToken: body.token, upgatesVersion: body.version, manifestVersion: version },
+      'install: Upgates version identifier not in UPGATES_VERSIONS; running the first manifest',
+    );
+  }
+  const upgatesVersion = body.version;
   const existing = await Shop.findOne({ token: body.token }).lean();
   if (existing?.status === 'active') {
     await Shop.updateOne(
@@ -74,6 +93,8 @@ async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<'
           status: 'installing',
           credentials,
           version,
+          upgatesVersion,
+          versionNotice: null,
           profile: deps.config.profile,
           language: body.current_admin_language,
           installError: null,
@@ -92,6 +113,7 @@ async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<'
       status: 'installing',
       profile: deps.config.profile,
       version,
+      upgatesVersion,
       language: body.current_admin_language,
       credentials,
       webhookKeyNonce: nonce,
@@ -106,14 +128,6 @@ async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<'
   }
 }
 
-function knownVersion(deps: AppDeps, version: number): number {
-  try {
-    return getProfile(deps.config.profile, version).version;
-  } catch {
-    return latestVersion(deps.config.profile);
-  }
-}
-
 async function startInstall(deps: AppDeps, shopToken: string, arrivedAt: number): Promise<InstallAnswer> {
   const startWorkflowOperation = new WithStartWorkflowOperation(installWorkflow, {
     workflowId: installWorkflowId(shopToken),
@@ -123,28 +137,52 @@ async function startInstall(deps: AppDeps, shopToken: string, arrivedAt: number)
     workflowIdConflictPolicy: 'USE_EXISTING',
     staticSummary: `Install of shop ${shopToken}`,
   });
-  const update = deps.temporal.workflow.executeUpdateWithStart(installAnswerUpdate, { startWorkflowOperation });
+  const answerBy = arrivedAt + deps.config.installAnswerTimeoutMs;
+  const update = withTemporalDeadline(deps.temporal, answerBy, () =>
+    deps.temporal.workflow.executeUpdateWithStart(installAnswerUpdate, { startWorkflowOperation }),
+  );
+  let startAccepted = false;
+  startWorkflowOperation.workflowHandle().then(
+    () => (startAccepted = true),
+    () => undefined,
+  );
   let timer: NodeJS.Timeout | undefined;
-  const remainingMs = Math.max(0, deps.config.installAnswerTimeoutMs - (Date.now() - arrivedAt));
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), remainingMs)));
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, answerBy - Date.now()))));
   try {
     const answer = await Promise.race([update, timeout]);
     if (answer !== 'timeout') return answer;
-    // The workflow goes on durably; Upgates must hear from us within 5 s.
-    deps.logger.warn({ shopToken }, 'install answer not ready in time; answering error:false while the workflow continues');
-    update.catch((error: unknown) => deps.logger.error({ shopToken, err: error }, 'install update failed after the answer was sent'));
-    return { error: false, message: '' };
   } catch (error) {
-    deps.logger.error({ shopToken, err: error }, 'could not start the install workflow');
-    return TEMPORARILY_UNAVAILABLE;
+    deps.logger.warn({ shopToken, err: error }, 'install update did not complete in time');
   } finally {
     clearTimeout(timer);
+    update.catch((error: unknown) => deps.logger.warn({ shopToken, err: error }, 'install update failed after the answer was sent'));
+  }
+  // Out of time. {"error": false} is honest only if Temporal holds the install workflow now.
+  if (startAccepted || (await installWorkflowRunning(deps, shopToken))) {
+    deps.logger.warn({ shopToken }, 'install answer not ready in time; answering error:false while the workflow continues');
+    return { error: false, message: '' };
+  }
+  deps.logger.error({ shopToken }, 'could not start the install workflow (Temporal unreachable?); the owner is asked to activate again');
+  return TEMPORARILY_UNAVAILABLE;
+}
+
+/** True when install:<token> runs; false when it does not or Temporal cannot say within START_PROBE_MS. */
+async function installWorkflowRunning(deps: AppDeps, shopToken: string): Promise<boolean> {
+  try {
+    const description = await withTemporalDeadline(deps.temporal, Date.now() + START_PROBE_MS, () =>
+      deps.temporal.workflow.getHandle(installWorkflowId(shopToken)).describe(),
+    );
+    return description.status.name === 'RUNNING';
+  } catch {
+    return false;
   }
 }
 
 async function cancelPendingPurge(client: Client, shopToken: string): Promise<void> {
   try {
-    await client.workflow.getHandle(uninstallWorkflowId(shopToken)).signal(cancelPurgeSignal);
+    await withTemporalDeadline(client, Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
+      client.workflow.getHandle(uninstallWorkflowId(shopToken)).signal(cancelPurgeSignal),
+    );
   } catch {
     // No retention timer running (already purged or never uninstalled through us): nothing to cancel.
   }

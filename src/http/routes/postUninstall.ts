@@ -1,10 +1,14 @@
 // POST /upgates/uninstall — deactivation. Idempotent: mark the shop uninstalled at once (late webhooks are
 // ignored from here on and cannot resurrect anything), drop the credentials, make no API call (Upgates has
-// revoked them), then let uninstall:<token> stop the shop workflow and purge after the retention period.
+// revoked them), and record the uninstall as a durable intent in the same write. uninstall:<token> then stops
+// the shop workflow and purges after the retention period. When Temporal is down the intent waits in MongoDB
+// and the worker's sweep starts the workflow once Temporal is back (src/temporal/uninstall-sweep.ts); the
+// answer is 200 either way, since Upgates ignores it and never calls again.
 import express, { type RequestHandler } from 'express';
-import { uninstallWorkflow } from '../../../workflows/uninstall.js';
-import { uninstallWorkflowId } from '../../temporal/workflow-ids.js';
+import { startPendingUninstall } from '../../shops/uninstall-intent.js';
+import { withDatabaseDeadline } from '../database-deadline.js';
 import { uninstallBodySchema } from '../lifecycle/callback-schemas.js';
+import { TEMPORAL_CALL_DEADLINE_MS } from '../lifecycle/temporal-deadline.js';
 import { verifyCallback } from '../lifecycle/verify-callback.js';
 import type { AppDeps } from '../deps.js';
 
@@ -16,34 +20,35 @@ export const postUninstall = (deps: AppDeps): RequestHandler[] => [
       signatureToken: deps.config.upgates.signatureToken,
     });
     if (!body) return;
+    const { Shop } = deps.db.models;
     const now = new Date();
-    const retentionMs = deps.config.uninstallRetentionSeconds * 1000;
-    // Only the first of concurrent or repeated callbacks flips the state; the rest are no-ops.
-    const result = await deps.db.models.Shop.updateOne(
-      { token: body.token, status: { $ne: 'uninstalled' } },
-      {
-        $set: { status: 'uninstalled', credentials: null, uninstalledAt: now, purgeAfter: new Date(now.getTime() + retentionMs) },
-        $inc: { credentialsVersion: 1 },
-      },
+    const purgeAfter = new Date(now.getTime() + deps.config.uninstallRetentionSeconds * 1000);
+    // Only the first of concurrent or repeated callbacks flips the state; the rest find the intent (if any).
+    const result = await withDatabaseDeadline(deps.db.connection, () =>
+      Shop.updateOne(
+        { token: body.token, status: { $ne: 'uninstalled' } },
+        {
+          $set: { status: 'uninstalled', credentials: null, uninstalledAt: now, purgeAfter, pendingUninstall: now },
+          $inc: { credentialsVersion: 1 },
+        },
+      ),
     );
-    if (result.modifiedCount === 0) {
-      res.json({ error: false, message: '' });
-      return;
-    }
-    try {
-      await deps.temporal.workflow.start(uninstallWorkflow, {
-        workflowId: uninstallWorkflowId(body.token),
-        taskQueue: deps.config.temporal.taskQueue,
-        args: [{ shopToken: body.token, uninstalledAt: now.toISOString(), retentionMs }],
-        // A retention timer left from an earlier uninstall belongs to an older installation: replace it.
-        workflowIdConflictPolicy: 'TERMINATE_EXISTING',
-        staticSummary: `Uninstall of shop ${body.token}`,
-      });
-    } catch (error) {
-      // The shop is already inactive; the shop workflow stops itself on its next API attempt.
-      deps.logger.error({ shopToken: body.token, err: error }, 'could not start the uninstall workflow');
-      res.status(503).json({ error: true, message: 'Uninstall recorded; cleanup will be retried' });
-      return;
+    const pending =
+      result.modifiedCount > 0
+        ? { token: body.token, uninstalledAt: now, purgeAfter }
+        : await withDatabaseDeadline(deps.db.connection, async () => {
+            const shop = await Shop.findOne({ token: body.token, status: 'uninstalled' }, { pendingUninstall: 1, purgeAfter: 1 }).lean();
+            return shop?.pendingUninstall
+              ? { token: body.token, uninstalledAt: shop.pendingUninstall, purgeAfter: shop.purgeAfter ?? null }
+              : null;
+          });
+    if (pending) {
+      try {
+        await startPendingUninstall(deps.temporal, Shop, deps.config.temporal.taskQueue, pending, Date.now() + TEMPORAL_CALL_DEADLINE_MS);
+      } catch (error) {
+        // Recorded durably above: the worker's uninstall sweep starts the workflow when Temporal is back.
+        deps.logger.warn({ shopToken: body.token, err: error }, 'uninstall recorded; its workflow starts with the next sweep');
+      }
     }
     res.json({ error: false, message: '' });
   },

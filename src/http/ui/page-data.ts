@@ -8,6 +8,8 @@ import { apiMoveRefusalNotice } from '../../shops/api-move-refusal.js';
 import { utcDay } from '../../upgates/usage-ledger.js';
 import { shopStateQuery, type ShopStatusView } from '../../../workflows/messages.js';
 import type { AppDeps } from '../deps.js';
+import { withDatabaseDeadline } from '../database-deadline.js';
+import { unmappedVersionNotice } from '../lifecycle/version-notice.js';
 import { effectiveSettings, type SettingValues } from './settings-form.js';
 
 const QUERY_DEADLINE_MS = 1500;
@@ -115,7 +117,10 @@ export async function recordCounts(deps: AppDeps, shopToken: string, resources: 
 
 export async function loadPageData(deps: AppDeps, shopToken: string, lang: string): Promise<PageData | null> {
   const { Shop, Account } = deps.db.models;
-  const shop = await Shop.findOne({ token: shopToken }, { credentials: 0, webhookKeyHash: 0, webhookKeyNonce: 0 }).lean();
+  // Database down: 503 at once (error-handler.ts), not a generic 500 after the driver's 5 s.
+  const shop = await withDatabaseDeadline(deps.db.connection, () =>
+    Shop.findOne({ token: shopToken }, { credentials: 0, webhookKeyHash: 0, webhookKeyNonce: 0 }).lean(),
+  );
   if (!shop) return null;
   const profile = profileOf(shop);
   const resources = profile
@@ -137,7 +142,7 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
       token: shop.token,
       status: shop.status,
       projectName: shop.projectName ?? null,
-      installError: shop.installError ?? apiMoveRefusalNotice(shop, lang),
+      installError: shop.installError ?? apiMoveRefusalNotice(shop, lang) ?? unmappedVersionNotice(shop, lang),
       lastWebhookAt: shop.lastWebhookAt ?? null,
     },
     account: account ? { company: account.company ?? null, companyNumber: account.companyNumber ?? null } : null,
