@@ -78,7 +78,9 @@ export function countWrites(db: Database, shopTokens: string[], resource: string
       const deadline = Date.now() + 30_000;
       while ((count.rewrites.get(key) ?? 0) === before && Date.now() < deadline) await sleep(100);
       if ((count.rewrites.get(key) ?? 0) === before) throw new Error(`the write counter missed a known rewrite of ${key}`);
-      count.rewrites.set(key, before); // the control is not a duplicate of the scenario
+      // The control is not a duplicate of the scenario.
+      if (before === 0) count.rewrites.delete(key);
+      else count.rewrites.set(key, before);
       return key;
     },
     async stop() {
