@@ -8,11 +8,12 @@ import { shopWorkflowId } from '../../src/temporal/workflow-ids.js';
 import { syncNowUpdate } from '../../workflows/messages.js';
 import { eventually, startE2E, type E2E } from '../helpers/e2e-env.js';
 import { diffMirror } from '../helpers/mirror.js';
-import { shopState, waitMirrored, waitPhase } from './shop-sync-helpers.js';
+import { scheduledActivities, shopState, waitMirrored, waitPhase } from './shop-sync-helpers.js';
 
 describe('shop sync: reconciliation, sync now, deletes', () => {
   let e2e: E2E;
   let shop: SandboxShop;
+  let installStartedAt = 0;
   beforeAll(async () => {
     e2e = await startE2E('reconcile', {
       env: { ADDON_PROFILE: 'fulfillment', RECONCILE_PERIOD_SECONDS: '20', SYNC_NOW_COOLDOWN_SECONDS: '60' },
@@ -25,6 +26,7 @@ describe('shop sync: reconciliation, sync now, deletes', () => {
       ordersSpreadDays: 30,
       grantedAccesses: 'all',
     });
+    installStartedAt = Date.now();
     const install = await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl });
     expect(install.body).toMatchObject({ error: false });
     await waitPhase(e2e.app.temporal, shop.token, 'live');
@@ -78,10 +80,20 @@ describe('shop sync: reconciliation, sync now, deletes', () => {
       500,
     );
     expect(state.lastReconcileAt).not.toBeNull();
-    // Incremental catch-up only: no full re-download of the 40 orders after install.
-    const catchUpCalls = e2e.sandbox.calls.filter((c) => c.shopToken === shop.token && c.method === 'GET' && /\/orders$/.test(c.path));
+    // Incremental catch-up only: every catch-up the workflow scheduled asked for changes since the install
+    // (less the workflow's 60 s clock-skew margin), never for everything; that window holds fewer orders than
+    // the shop has, so the catch-up cannot have been a full re-download.
+    const catchUps = (await scheduledActivities(e2e.app.temporal, shop.token)).filter((a) => a.type === 'catchUp');
+    expect(catchUps.length).toBeGreaterThan(0);
+    const since = catchUps.map((a) => Date.parse(String(a.input.since)));
+    const SKEW_MS = 60_000;
+    for (const t of since) expect(t).toBeGreaterThanOrEqual(installStartedAt - SKEW_MS - 5_000);
+    const windowStart = Math.min(...since);
+    const inWindow = shop.data.orders.filter((o) => Date.parse(String(o.last_update_time)) >= windowStart);
+    expect(inWindow.length).toBeLessThan(shop.data.orders.length);
+    for (const num of changed) expect(inWindow.map((o) => String(o.order_number))).toContain(num);
     console.log(
-      `webhook health ${state.webhookHealth}; GET /orders calls so far ${catchUpCalls.length}; next reconcile ${state.nextReconcileAt}`,
+      `webhook health ${state.webhookHealth}; ${catchUps.length} catch-ups since ${new Date(windowStart).toISOString()} (install ${new Date(installStartedAt).toISOString()}): ${inWindow.length} of ${shop.data.orders.length} orders in the window; next reconcile ${state.nextReconcileAt}`,
     );
   });
 
