@@ -44,13 +44,15 @@ export type VersionId = number | string;
 
 export interface InstallOptions extends CallbackOptions {
   version?: VersionId;
-  language?: AdminLanguage;
+  /** Any admin language code (Upgates may send more than cs, sk, en). */
+  language?: AdminLanguage | (string & {});
   /** Keep the existing apiUser/apiKey instead of issuing new ones. */
   reuseCredentials?: boolean;
 }
 export interface OpenOptions extends CallbackOptions {
   version?: VersionId;
-  language?: AdminLanguage;
+  /** Any admin language code (Upgates may send more than cs, sk, en). */
+  language?: AdminLanguage | (string & {});
 }
 export interface UninstallOptions extends CallbackOptions {
   version?: VersionId;

@@ -1,11 +1,11 @@
 // Request paths must not hang on a dead database (issue 14.8): the driver waits up to the 5 s server selection
 // timeout, and Upgates (5 s for install) or the merchant's browser would see a timeout or a late generic 500.
 // Each request-path query gets a short deadline; when it passes and the driver knows no reachable server
-// (its own SDAM events say so), or the query failed for want of a connection, the request answers 503 at
+// (its topology description says so), or the query failed for want of a connection, the request answers 503 at
 // once. A merely slow database (FerretDB under load) is waited for.
 import type { Connection } from 'mongoose';
 
-export const DATABASE_DEADLINE_MS = 800;
+export const DATABASE_DEADLINE_MS = 500;
 
 export class DatabaseUnavailableError extends Error {
   override readonly name = 'DatabaseUnavailableError';
@@ -28,24 +28,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return CONNECTIVITY_ERRORS.has(e.name ?? '') || /buffering timed out|connection .* closed|ECONNREFUSED/i.test(e.message ?? '');
 }
 
-const reachability = new WeakMap<Connection, Map<string, string>>();
+interface TopologyView {
+  topology?: { description?: { servers?: Map<string, { type: string }> } };
+}
 
-/** False when every server the driver monitors is currently 'Unknown' (down or unreachable). */
+/**
+ * False when the driver knows no reachable server: the connection is not open, or every server in its
+ * topology description (kept up to date by its monitoring) is 'Unknown', as after a refused connection.
+ */
 export function databaseReachable(connection: Connection): boolean {
-  let servers = reachability.get(connection);
-  if (!servers) {
-    servers = new Map();
-    reachability.set(connection, servers);
-    const tracked = servers;
-    connection
-      .getClient()
-      .on('serverDescriptionChanged', (event: { address: string; newDescription: { type: string } }) =>
-        tracked.set(event.address, event.newDescription.type),
-      );
-    return connection.readyState === 1;
-  }
   if (connection.readyState !== 1) return false;
-  return servers.size === 0 || [...servers.values()].some((type) => type !== 'Unknown');
+  const servers = (connection.getClient() as unknown as TopologyView).topology?.description?.servers;
+  if (!servers || servers.size === 0) return true;
+  return [...servers.values()].some((server) => server.type !== 'Unknown');
 }
 
 /** Runs a request-path query; throws DatabaseUnavailableError when the database is down (within ~the deadline). */
@@ -54,7 +49,6 @@ export async function withDatabaseDeadline<T>(
   work: () => PromiseLike<T>,
   deadlineMs = DATABASE_DEADLINE_MS,
 ): Promise<T> {
-  databaseReachable(connection); // starts tracking on first use
   // Promise.resolve: a mongoose Query is a thenable that runs again on every then(); run it exactly once.
   const running = Promise.resolve(work());
   running.catch(() => undefined);

@@ -48,7 +48,9 @@ describe('install callback', () => {
     expect(JSON.stringify(stored)).not.toContain(shop.credentials!.apiKey); // encrypted at rest
 
     const state = await waitLive(shop.token);
-    const profile = getProfile('expedition');
+    // The sandbox shop reports Upgates version "0", which no UPGATES_VERSIONS entry maps: the first manifest.
+    const profile = getProfile('expedition', 1);
+    expect(stored).toMatchObject({ version: 1, upgatesVersion: '0' });
     const events = shop.webhooks.map((w) => w.event).sort();
     expect(events).toEqual([...profile.webhookEvents].sort()); // each exactly once
     for (const resource of ['orders', 'orderStatuses', 'shipments', 'payments', 'languages'] as const) {

@@ -95,9 +95,9 @@ describe('lifecycle callbacks: refusals and open', () => {
     const malformed: Array<[string, string | object, number]> = [
       ['missing apiKey', { ...missingKey, signature_v2 }, 400],
       ['token as a number', { ...good, token: 12345, signature_v2 }, 400],
-      ['version not a number', { ...good, version: 'two', signature_v2 }, 400],
+      ['version not an identifier', { ...good, version: { major: 2 }, signature_v2 }, 400],
       ['apiUrl not a URL', { ...good, apiUrl: 'not a url', signature_v2 }, 400],
-      ['unknown admin language', { ...good, current_admin_language: 'de', signature_v2 }, 400],
+      ['admin language not a language code', { ...good, current_admin_language: 'de; drop', signature_v2 }, 400],
       ['signature not base64', { ...good, signature_v2: 'not base64 !!! ***' }, 400],
       ['a JSON array', [good], 400],
       ['non-JSON', '{"token": "lc-forged-install", ', 400],
@@ -193,6 +193,12 @@ describe('lifecycle callbacks: refusals and open', () => {
     // Proof that verify() can fail here: the same session with one character changed is refused.
     const tampered = session!.slice(0, -2) + (session!.endsWith('A') ? 'B' : 'A') + session!.slice(-1);
     expect(sessions.verify(tampered).ok).toBe(false);
+
+    // Any admin language Upgates sends is accepted; the iframe speaks English for one it does not know.
+    const german = await e2e.sandbox.lifecycle.open(shop.token, { addonUrl: e2e.addonUrl, language: 'de' });
+    expect(german.status).toBe(200);
+    const germanSession = new URL((german.body as { url: string }).url).searchParams.get('session');
+    expect(sessions.verify(germanSession)).toMatchObject({ ok: true, session: { shop: shop.token, lang: 'en' } });
 
     const unknown = e2e.sandbox.createShop({ token: 'lc-open-unknown', seed: 14, orders: 1 });
     const refused = await e2e.sandbox.lifecycle.open(unknown.token, { addonUrl: e2e.addonUrl });

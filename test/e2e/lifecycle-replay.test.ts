@@ -65,10 +65,10 @@ describe('lifecycle signatures are one-time: replay across callbacks', () => {
     recordChaosRow({
       scenario: 'replay of a captured lifecycle signature at another callback (14.1)',
       tries: attacks.length,
-      recordsLost: 0,
-      duplicates: 0,
+      recordsLost: null,
+      duplicates: null,
       serverErrors: outcomes.filter(([, status]) => status >= 500).length,
-      secretsFound: 0,
+      secretsFound: null,
       note: `${succeeded} of ${attacks.length} replays accepted; shop ${after?.status}, version ${after?.version}`,
     });
     expect(outcomes).toEqual(attacks.map(([what]) => [what, 401]));

@@ -148,17 +148,20 @@ async function startInstall(deps: AppDeps, shopToken: string, arrivedAt: number)
   );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, answerBy - Date.now()))));
+  let unreachable = false;
   try {
     const answer = await Promise.race([update, timeout]);
     if (answer !== 'timeout') return answer;
   } catch (error) {
+    // No connection at all: the request never reached Temporal, so there is nothing to probe for.
+    unreachable = /UNAVAILABLE/.test(`${(error as Error).message} ${String((error as { cause?: unknown }).cause)}`);
     deps.logger.warn({ shopToken, err: error }, 'install update did not complete in time');
   } finally {
     clearTimeout(timer);
     update.catch((error: unknown) => deps.logger.warn({ shopToken, err: error }, 'install update failed after the answer was sent'));
   }
   // Out of time. {"error": false} is honest only if Temporal holds the install workflow now.
-  if (startAccepted || (await installWorkflowRunning(deps, shopToken))) {
+  if (startAccepted || (!unreachable && (await installWorkflowRunning(deps, shopToken)))) {
     deps.logger.warn({ shopToken }, 'install answer not ready in time; answering error:false while the workflow continues');
     return { error: false, message: '' };
   }
