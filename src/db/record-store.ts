@@ -3,8 +3,21 @@
 // data with older. Upgates times have whole-second resolution, so an equal time with different contents is
 // written (within one shop, fetches are serialised: the later fetch is the newer state). A tombstone stores the
 // deletion time as its version, and only a strictly newer version brings a deleted record back (a deletion is
-// final in Upgates; a version fetched before it and written late must not resurrect the record).
+// final in Upgates; a version fetched before it and written late must not resurrect the record). A tombstone
+// drops the record's data: when a shop deletes a customer (often a GDPR erasure) our copy goes too.
+//
+// Two write paths for changed records (same read, same guard decisions, same results):
+// - `mongodb`: one guarded updateOne per record, atomic on MongoDB, in place (a reader sees old or new).
+// - `ferretdb`: FerretDB 1.24 scans the collection for every statement, so per-record updates took minutes
+//   per flush under load. There a batch is written in two statements: insert the new versions into the
+//   record's other `slot`, then delete the old versions. A reader never finds a record missing; between the
+//   two statements it may see both versions of a changed record and takes the newest (highest `_id`).
+// `auto` (the default) picks by asking the server; RECORD_STORE_WRITE_PATH forces one (tests run both).
+import type { Types } from 'mongoose';
 import type { Models } from './models/index.js';
+import { LEGACY_RECORD_INDEX } from './models/synced-record.js';
+
+export type RecordStoreWritePath = 'auto' | 'mongodb' | 'ferretdb';
 
 export interface RecordVersion {
   recordId: string;
@@ -29,8 +42,9 @@ export interface UpsertOutcome {
 
 const DUPLICATE_KEY = 11000;
 
-export function createRecordStore(models: Models) {
+export function createRecordStore(models: Models, options: { writePath?: RecordStoreWritePath } = {}) {
   const { SyncedRecord } = models;
+  const forcedPath = options.writePath && options.writePath !== 'auto' ? options.writePath : undefined;
   // Writes of one shop run one after another in this process. The shop workflow already serialises them; this
   // covers a zombie activity attempt (timed out, still running) overlapping its retry. Needed on FerretDB 1.24,
   // whose conditional updateOne is not atomic (read, match, write): two concurrent guarded writes of one record
@@ -51,10 +65,21 @@ export function createRecordStore(models: Models) {
         return 'mongodb' as const;
       }
     })());
+  // The queue follows the server (FerretDB needs one queue for the process), the write path follows the option:
+  // the MongoDB path forced on FerretDB still runs one write at a time, so FerretDB's non-atomic conditional
+  // update cannot decide a result and the test proves the path's logic.
   async function serialised<T>(shopToken: string, work: () => Promise<T>): Promise<T> {
     const key = (await detectStore()) === 'ferretdb' ? '*' : shopToken;
     return enqueue(key, work);
   }
+  const writePath = async () => forcedPath ?? (await detectStore());
+  let legacyIndexDropped: Promise<void> | undefined;
+  /** The pre-`slot` unique index forbids a second version; a store written by an older release still has it. */
+  const dropLegacyIndex = () =>
+    (legacyIndexDropped ??= SyncedRecord.collection.dropIndex(LEGACY_RECORD_INDEX).then(
+      () => undefined,
+      () => undefined, // absent: nothing to drop
+    ));
   function enqueue<T>(shopToken: string, work: () => Promise<T>): Promise<T> {
     const previous = queues.get(shopToken) ?? Promise.resolve();
     const next = previous.then(work, work);
@@ -92,9 +117,16 @@ export function createRecordStore(models: Models) {
     const latest = newestPerId(records);
     const stored = await SyncedRecord.find(
       { shopToken, resource, recordId: { $in: [...latest.keys()] } },
-      { _id: 1, recordId: 1, lastUpdateTime: 1, data: 1, deleted: 1 },
+      { _id: 1, recordId: 1, lastUpdateTime: 1, data: 1, deleted: 1, slot: 1 },
     ).lean();
-    const storedById = new Map(stored.map((doc) => [doc.recordId, doc]));
+    // Two versions of one id exist only after a crash between the FerretDB path's two statements: the newest counts.
+    const storedById = new Map<string, (typeof stored)[number]>();
+    const superseded: Types.ObjectId[] = [];
+    for (const doc of [...stored].sort((a, b) => compareIds(a._id, b._id))) {
+      const older = storedById.get(doc.recordId);
+      if (older) superseded.push(older._id);
+      storedById.set(doc.recordId, doc);
+    }
     let written = 0;
     let skippedAsOlder = 0;
 
@@ -121,7 +153,7 @@ export function createRecordStore(models: Models) {
       }
     }
 
-    const changed: Array<{ id: unknown; record: RecordVersion }> = [];
+    const changed: Array<{ id: Types.ObjectId; slot: number; record: RecordVersion }> = [];
     for (const record of latest.values()) {
       const doc = storedById.get(record.recordId);
       if (!doc) continue;
@@ -133,21 +165,23 @@ export function createRecordStore(models: Models) {
       }
       // Same version and same contents (a duplicate webhook, a re-fetch): nothing to write.
       if (storedTime === newTime && !doc.deleted && sameJson(doc.data, record.data)) continue;
-      changed.push({ id: doc._id, record });
+      changed.push({ id: doc._id, slot: doc.slot ?? 0, record });
     }
-    if (changed.length > 1 && (await detectStore()) === 'ferretdb') {
-      // FerretDB scans the collection for every update (~50 ms per 1,000 records, seconds under load), so a
-      // flush of 100 changed orders took minutes. Replace them in two statements instead: delete by _id, insert
-      // with the same _id. The guard was checked above against what we read, and this process writes one at
-      // a time (see `serialised`). Not atomic for readers; a crash in between leaves them missing until the
-      // activity's retry re-fetches and inserts them. Real MongoDB takes the guarded per-record path below.
+    if (superseded.length) await SyncedRecord.deleteMany({ _id: { $in: superseded } }); // the newest stays visible
+    if (changed.length > 1 && (await writePath()) === 'ferretdb') {
+      // FerretDB scans the collection for every update (~50 ms per 1,000 records, seconds under load): write the
+      // batch in two statements. New versions first (other slot, new _id, so readers taking the highest _id see
+      // them), then the old versions go. The guard was checked above against what we read, and this process
+      // writes one at a time (see `serialised`). A crash in between leaves both versions: readers take the
+      // newest, and the next write of the record removes the older one.
+      await dropLegacyIndex();
       for (const part of chunkOf(changed, 200)) {
-        await SyncedRecord.deleteMany({ _id: { $in: part.map((c) => c.id) } });
-        progress();
         await SyncedRecord.insertMany(
-          part.map(({ id, record }) => ({ _id: id, ...liveDocument(shopToken, resource, record, now) })),
+          part.map(({ slot, record }) => ({ ...liveDocument(shopToken, resource, record, now), slot: slot === 1 ? 0 : 1 })),
           { ordered: false },
         );
+        progress();
+        await SyncedRecord.deleteMany({ _id: { $in: part.map((c) => c.id) } });
         written += part.length;
         progress();
       }
@@ -202,7 +236,7 @@ export function createRecordStore(models: Models) {
           ],
         }
       : {};
-    const result = await SyncedRecord.updateOne(
+    const result = await SyncedRecord.updateMany(
       { shopToken, resource, recordId: record.recordId, ...guard },
       { $set: { data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now } },
     );
@@ -233,7 +267,8 @@ export function createRecordStore(models: Models) {
     let count = 0;
     for (const item of deletes) {
       options.onProgress?.();
-      const result = await SyncedRecord.updateOne(
+      // updateMany: every stored version of the id (two only after a crash on the FerretDB path) loses its data.
+      const result = await SyncedRecord.updateMany(
         {
           shopToken,
           resource,
@@ -241,11 +276,13 @@ export function createRecordStore(models: Models) {
           deleted: { $ne: true },
           $or: [{ lastUpdateTime: null }, { lastUpdateTime: { $lte: item.deletedAt } }],
         },
-        { $set: { deleted: true, deletedAt: item.deletedAt, lastUpdateTime: item.deletedAt, syncedAt: now } },
+        { $set: { data: null, deleted: true, deletedAt: item.deletedAt, lastUpdateTime: item.deletedAt, syncedAt: now } },
       );
-      count += result.modifiedCount;
-      if (result.matchedCount === 0) {
-        // Never seen (deleted before we synced it): keep a tombstone so a late update for it is recognisably stale.
+      if (result.modifiedCount > 0) count++;
+      // Held but not matched: already a tombstone, or newer than the deletion (its slot may be 1, so the
+      // unique index alone would not stop a second document). Never seen: keep a tombstone so a late update
+      // for it is recognisably stale.
+      if (result.matchedCount === 0 && !(await SyncedRecord.exists({ shopToken, resource, recordId: item.recordId }))) {
         try {
           await SyncedRecord.create({
             shopToken,
@@ -269,7 +306,9 @@ export function createRecordStore(models: Models) {
   async function countLive(shopToken: string): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
     const resources: string[] = await SyncedRecord.distinct('resource', { shopToken });
-    for (const resource of resources) counts[resource] = await SyncedRecord.countDocuments({ shopToken, resource, deleted: false });
+    // Distinct ids, not documents: a changed record can briefly have two versions on the FerretDB path.
+    for (const resource of resources)
+      counts[resource] = ((await SyncedRecord.distinct('recordId', { shopToken, resource, deleted: false })) as string[]).length;
     return counts;
   }
 
@@ -289,6 +328,10 @@ function duplicateKeyErrors(error: unknown): number | null {
     return e.writeErrors.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY) ? e.writeErrors.length : null;
   }
   return e?.code === DUPLICATE_KEY ? 1 : null;
+}
+
+function compareIds(a: Types.ObjectId, b: Types.ObjectId): number {
+  return a.toHexString().localeCompare(b.toHexString());
 }
 
 function chunkOf<T>(items: T[], size: number): T[][] {

@@ -1,15 +1,16 @@
 // Guarded upserts and tombstones on the real store (FerretDB 1.24 in tests): an older version never
 // overwrites a newer one, duplicates are no-ops, an equal time with different contents is written (Upgates
 // times have whole seconds), tombstones respect newer versions and late versions respect tombstones, and any
-// interleaving of the same versions converges to the newest.
+// interleaving of the same versions converges to the newest. Every test runs on both write paths: the MongoDB
+// path (guarded per-record updates; forced here on FerretDB, where the per-shop write queue stands in for
+// MongoDB's atomic conditional update) and the FerretDB path (bulk versioned replace).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connection.js';
 import { createRecordStore, type RecordStore } from '../../src/db/record-store.js';
 import { Rng } from '../../sandbox/prng.js';
 
 let db: Database;
-let store: RecordStore;
-const run = `rs-${Date.now()}`;
+const runBase = `rs-${Date.now()}`;
 const T = (s: number) => new Date(Date.UTC(2025, 0, 1, 10, 0, s));
 const v = (id: string, s: number, extra: Record<string, unknown> = {}) => ({
   recordId: id,
@@ -19,18 +20,25 @@ const v = (id: string, s: number, extra: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   db = await connectDatabase(inject('mongoUri').replace(/\/([^/?]+)(\?|$)/, `/t_record_store_${Date.now() % 100000}$2`));
-  store = createRecordStore(db.models);
 });
 afterAll(async () => {
-  await db?.models.SyncedRecord.deleteMany({ shopToken: { $regex: `^${run}` } });
+  await db?.models.SyncedRecord.deleteMany({ shopToken: { $regex: `^${runBase}` } });
   await db?.close();
 });
 
-async function get(shop: string, id: string) {
-  return db.models.SyncedRecord.findOne({ shopToken: shop, resource: 'orders', recordId: id }).lean();
-}
+describe.each(['mongodb', 'ferretdb'] as const)('record store guarded upserts (%s write path)', (writePath) => {
+  let store: RecordStore;
+  let run: string;
+  beforeAll(() => {
+    store = createRecordStore(db.models, { writePath });
+    run = `${runBase}-${writePath}`;
+  });
+  async function get(shop: string, id: string) {
+    const docs = await db.models.SyncedRecord.find({ shopToken: shop, resource: 'orders', recordId: id }).lean();
+    // Readers take the newest stored version (the FerretDB path inserts a new version before retiring the old).
+    return docs.sort((a, b) => b._id.toHexString().localeCompare(a._id.toHexString()))[0] ?? null;
+  }
 
-describe('record store guarded upserts', () => {
   it('an older version never overwrites a newer one; a duplicate is a no-op', async () => {
     const shop = `${run}-older`;
     expect(await store.upsertMany(shop, 'orders', [v('1', 20, { note: 'new' })])).toEqual({ written: 1, skippedAsOlder: 0 });
@@ -141,4 +149,63 @@ describe('record store guarded upserts', () => {
       if (!want.deleted) expect((doc.data as { n: number }).n).toBe(want.s);
     }
   });
+  // Personal data: a deleted customer must not stay in our copy. Proved: before the fix the tombstone kept `data`.
+  it('a tombstone keeps only ids, deletion time and version: the record data is dropped', async () => {
+    const shop = `${run}-erase`;
+    const customer = {
+      customer_id: '7',
+      email: 'jana.erased@example.com',
+      phone: '+420 777 000 111',
+      last_update_time: T(10).toISOString(),
+    };
+    await store.upsertMany(shop, 'customers', [{ recordId: '7', lastUpdateTime: T(10), data: customer }]);
+    expect(await store.tombstone(shop, 'customers', [{ recordId: '7', deletedAt: T(20) }])).toBe(1);
+    const docs = await db.models.SyncedRecord.find({ shopToken: shop }).lean();
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toMatchObject({ recordId: '7', deleted: true, data: null, deletedAt: T(20), lastUpdateTime: T(20) });
+    expect(JSON.stringify(docs)).not.toMatch(/jana\.erased|777 000 111/);
+  });
+
+  // Proved on the FerretDB path before the fix (delete + insert): the reader found records missing.
+  it('a concurrent reader never finds a synced record missing while changed records are rewritten', async () => {
+    const shop = `${run}-reader`;
+    const ids = Array.from({ length: 150 }, (_, i) => String(5000 + i));
+    await store.upsertMany(
+      shop,
+      'orders',
+      ids.map((id) => v(id, 0, { n: 0 })),
+      new Date(),
+      { expectNew: true },
+    );
+    let writing = true;
+    let reads = 0;
+    const misses: string[] = [];
+    const reader = (async () => {
+      while (writing) {
+        const docs = await db.models.SyncedRecord.find({ shopToken: shop, resource: 'orders', deleted: false }, { recordId: 1 }).lean();
+        const seen = new Set(docs.map((d) => d.recordId));
+        reads++;
+        const missing = ids.filter((id) => !seen.has(id));
+        if (missing.length) misses.push(`read ${reads}: ${missing.length} missing (e.g. ${missing[0]})`);
+      }
+    })();
+    const started = Date.now();
+    for (let round = 1; round <= 6; round++)
+      expect(
+        (
+          await store.upsertMany(
+            shop,
+            'orders',
+            ids.slice(0, 100).map((id) => v(id, round, { n: round })),
+          )
+        ).written,
+      ).toBe(100);
+    console.log(`${writePath} path: 6 x 100 changed records written in ${Date.now() - started} ms`);
+    writing = false;
+    await reader;
+    expect(reads).toBeGreaterThan(2);
+    expect(misses).toEqual([]);
+    const latest = await Promise.all(ids.slice(0, 100).map((id) => get(shop, id)));
+    expect(latest.map((d) => (d?.data as { n: number }).n)).toEqual(ids.slice(0, 100).map(() => 6));
+  }, 120_000);
 });
