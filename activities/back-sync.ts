@@ -10,6 +10,10 @@ import { assertAccessDeclared, UndeclaredAccessError } from '../src/profiles/ind
 import type { BackSyncAction, ProfileVersion } from '../src/profiles/types.js';
 import type { UpgatesClient } from '../src/upgates/client.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
+import { createVendorIdempotencyStore, requestFingerprint, type VendorIdempotencyStore } from '../src/db/vendor-idempotency-store.js';
+import { UpgatesMoveRefusedError } from '../src/upgates/api-host-policy.js';
+import { UpgatesError } from '../src/upgates/errors.js';
+import { recoverUnknownOutcome } from './back-sync-recovery.js';
 import type { ActivityDeps } from './deps.js';
 import { clientForShop } from './shop-context.js';
 
@@ -243,13 +247,63 @@ async function send(client: UpgatesClient, call: BackSyncCall): Promise<BackSync
   }
 }
 
+/** The update id the vendor gateway derived from the Idempotency-Key (or a fresh one): the store's key. */
+export const idempotencyKeyOf = (request: BackSyncRequest): string | undefined =>
+  typeof request.options?.idempotencyKey === 'string' ? request.options.idempotencyKey : undefined;
+
+/** Upgates answered with an error, so it applied nothing: the key can be claimed afresh by a retry. */
+function certainlyNotApplied(error: unknown): boolean {
+  if (error instanceof UpgatesMoveRefusedError) return true;
+  const status = error instanceof UpgatesError ? (error as { status?: unknown }).status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
+ * Sends the call at most once per idempotency key, across workflow runs and restarts: a finished key
+ * answers its stored result, an unfinished one (outcome unknown) looks the records up before re-sending.
+ */
+export async function sendOnce(
+  store: VendorIdempotencyStore,
+  client: UpgatesClient,
+  profile: ProfileVersion,
+  target: { shopToken: string; key: string; request: BackSyncRequest; call: BackSyncCall },
+  sendCall: (client: UpgatesClient, call: BackSyncCall) => Promise<BackSyncResult> = send,
+): Promise<BackSyncResult> {
+  const { shopToken, key, request, call } = target;
+  const fingerprint = requestFingerprint(request.action, request.items);
+  const claim = await store.claim(shopToken, key, request.action, fingerprint);
+  if (claim.state !== 'new' && claim.fingerprint !== fingerprint) {
+    return { ok: false, results: [], message: 'this Idempotency-Key was used with a different request; nothing was sent' };
+  }
+  if (claim.state === 'done') return claim.result;
+  let result: BackSyncResult;
+  try {
+    if (claim.state === 'pending') {
+      const recovered = await recoverUnknownOutcome(client, profile, call, claim.since);
+      if ('done' in recovered) result = recovered.done;
+      else {
+        const sent = await sendCall(client, recovered.remaining);
+        result = recovered.found.length ? { ...sent, results: [...recovered.found, ...sent.results] } : sent;
+      }
+    } else result = await sendCall(client, call);
+  } catch (error) {
+    if (certainlyNotApplied(error)) await store.release(shopToken, key);
+    throw error;
+  }
+  await store.complete(shopToken, key, result);
+  return result;
+}
+
 export function createBackSyncActivities(deps: ActivityDeps) {
+  const store = createVendorIdempotencyStore(deps.db.models.VendorIdempotency);
   return {
     async executeBackSync({ shopToken, request }: { shopToken: string; request: BackSyncRequest }): Promise<BackSyncResult> {
       try {
         const { shop, client, profile } = await clientForShop(deps, shopToken);
         const { call } = buildBackSyncCall(profile, request, shop.settings as Record<string, unknown> | null);
-        return await send(client, call);
+        const key = idempotencyKeyOf(request);
+        if (key === undefined) return await send(client, call);
+        return await sendOnce(store, client, profile, { shopToken, key, request, call });
       } catch (error) {
         // Policy refusals are an answer, not a failure: the caller learns why and nothing is retried.
         if (error instanceof BackSyncRefusedError) return { ok: false, results: [], message: error.message };

@@ -1,7 +1,19 @@
 // The back-sync request builder: what each action actually sends, settings that shape it, and the
 // invariants (forbidden fields, declared actions, batch limits) checked on the body that would leave.
 import { describe, expect, it } from 'vitest';
-import { BackSyncRefusedError, buildBackSyncCall, forbiddenFieldsIn, settingValue } from '../../activities/back-sync.js';
+import {
+  BackSyncRefusedError,
+  buildBackSyncCall,
+  forbiddenFieldsIn,
+  sendOnce,
+  settingValue,
+  type BackSyncCall,
+} from '../../activities/back-sync.js';
+import type { VendorIdempotencyModel } from '../../src/db/models/vendor-idempotency.js';
+import { createVendorIdempotencyStore, requestFingerprint } from '../../src/db/vendor-idempotency-store.js';
+import type { UpgatesClient } from '../../src/upgates/client.js';
+import { UpgatesNetworkError, UpgatesRequestError } from '../../src/upgates/errors.js';
+import type { BackSyncRequest, BackSyncResult } from '../../workflows/messages.js';
 import { getProfile, UndeclaredAccessError } from '../../src/profiles/index.js';
 import type { ProfileVersion } from '../../src/profiles/types.js';
 
@@ -184,5 +196,162 @@ describe('guards', () => {
     expect(() => buildBackSyncCall(strict, { action: 'customer-create', items: [{ email: 'x@example.com' }] }, {})).toThrow(
       /must never send customers\[0\]\.type/,
     );
+  });
+});
+
+// ---- Idempotency across attempts, runs and restarts (issue 14.6) ----------------------------------------
+
+/** The few mongoose calls the store makes, on a Map, with the unique index's duplicate-key error. */
+function fakeIdempotencyModel() {
+  const docs = new Map<string, Record<string, unknown>>();
+  const id = (f: { shopToken: unknown; key: unknown }) => `${String(f.shopToken)} ${String(f.key)}`;
+  const model = {
+    create: async (doc: Record<string, unknown>) => {
+      if (docs.has(id(doc as never))) throw Object.assign(new Error('E11000 duplicate key'), { code: 11000 });
+      docs.set(id(doc as never), { ...doc, result: null, createdAt: new Date() });
+    },
+    findOne: (f: { shopToken: string; key: string }) => ({ lean: async () => docs.get(id(f)) ?? null }),
+    updateOne: async (f: { shopToken: string; key: string }, u: { $set: Record<string, unknown> }) => {
+      const doc = docs.get(id(f));
+      if (doc) Object.assign(doc, u.$set);
+    },
+    deleteOne: async (f: { shopToken: string; key: string; state: string }) => {
+      if (docs.get(id(f))?.state === f.state) docs.delete(id(f));
+    },
+  };
+  return { docs, store: createVendorIdempotencyStore(model as unknown as VendorIdempotencyModel) };
+}
+
+/** An Upgates that applies contact creations and can lose the answer after applying (a timeout). */
+function fakeShop() {
+  const customers = new Set<string>();
+  let loseNextAnswer = false;
+  let failNextWith: Error | undefined;
+  const posts: string[][] = [];
+  const client = {
+    listCustomers: async function* (query: { email: string }) {
+      yield { page: 1, items: customers.has(query.email) ? [{ customer_id: 1, login: { email: query.email } }] : [] };
+    },
+  } as unknown as UpgatesClient;
+  const sendCall = async (_client: UpgatesClient, call: BackSyncCall): Promise<BackSyncResult> => {
+    if (call.kind !== 'createCustomers') throw new Error('unexpected call');
+    if (failNextWith) {
+      const error = failNextWith;
+      failNextWith = undefined;
+      throw error;
+    }
+    const emails = call.body.customers.map((c) => c.login.email);
+    posts.push(emails);
+    const results = emails.map((email) => {
+      const inserted = !customers.has(email);
+      customers.add(email);
+      return { email, inserted_yn: inserted, messages: inserted ? [] : ['exists'] };
+    });
+    if (loseNextAnswer) {
+      loseNextAnswer = false;
+      throw new UpgatesNetworkError('Upgates POST /customers (customers:POST) timed out after 30000 ms', true);
+    }
+    return { ok: results.every((r) => r.inserted_yn), results };
+  };
+  return {
+    customers,
+    posts,
+    client,
+    sendCall,
+    loseNextAnswer: () => (loseNextAnswer = true),
+    failNext: (error: Error) => (failNextWith = error),
+  };
+}
+
+describe('sendOnce: one write per Idempotency-Key', () => {
+  const request: BackSyncRequest = {
+    action: 'customer-create',
+    items: [{ email: 'a@example.com' }, { email: 'b@example.com' }],
+    options: { idempotencyKey: 'vendor:customer-create:k1' },
+  };
+  const { call } = buildBackSyncCall(emailing, request, {});
+  const target = { shopToken: 'eml', key: 'vendor:customer-create:k1', request, call };
+
+  it('control: without the store, a retry after a lost answer posts the same contacts twice', async () => {
+    const shop = fakeShop();
+    shop.loseNextAnswer();
+    await expect(shop.sendCall(shop.client, call)).rejects.toBeInstanceOf(UpgatesNetworkError);
+    const retry = await shop.sendCall(shop.client, call);
+    expect(shop.posts).toHaveLength(2);
+    expect(retry.ok).toBe(false); // Upgates answers "exists": the vendor would see a failure for its own write
+  });
+
+  it('a timeout after Upgates applied the create: the retry looks the contacts up by e-mail and posts nothing', async () => {
+    const shop = fakeShop();
+    const { store, docs } = fakeIdempotencyModel();
+    shop.loseNextAnswer();
+    await expect(sendOnce(store, shop.client, emailing, target, shop.sendCall)).rejects.toBeInstanceOf(UpgatesNetworkError);
+    expect([...docs.values()][0]).toMatchObject({ state: 'pending' });
+    const retry = await sendOnce(store, shop.client, emailing, target, shop.sendCall);
+    expect(shop.posts).toEqual([['a@example.com', 'b@example.com']]);
+    expect(retry).toEqual({
+      ok: true,
+      results: [
+        { email: 'a@example.com', inserted_yn: true, recovered_yn: true, messages: [] },
+        { email: 'b@example.com', inserted_yn: true, recovered_yn: true, messages: [] },
+      ],
+    });
+    // Finished: every later retry (another run, another worker) gets the same answer and sends nothing.
+    expect(await sendOnce(store, shop.client, emailing, target, shop.sendCall)).toEqual(retry);
+    expect(shop.posts).toHaveLength(1);
+  });
+
+  it('partly applied: only the missing contacts are posted', async () => {
+    const shop = fakeShop();
+    const { store } = fakeIdempotencyModel();
+    await store.claim('eml', target.key, 'customer-create', requestFingerprint(request.action, request.items));
+    shop.customers.add('a@example.com');
+    const result = await sendOnce(store, shop.client, emailing, target, shop.sendCall);
+    expect(shop.posts).toEqual([['b@example.com']]);
+    expect(result.results.map((r) => [r.email, r.inserted_yn])).toEqual([
+      ['a@example.com', true],
+      ['b@example.com', true],
+    ]);
+  });
+
+  it('an error answer (nothing applied) releases the key: the retry sends normally', async () => {
+    const shop = fakeShop();
+    const { store, docs } = fakeIdempotencyModel();
+    shop.failNext(new UpgatesRequestError('Upgates POST /customers answered 400', 400));
+    await expect(sendOnce(store, shop.client, emailing, target, shop.sendCall)).rejects.toBeInstanceOf(UpgatesRequestError);
+    expect(docs.size).toBe(0);
+    expect((await sendOnce(store, shop.client, emailing, target, shop.sendCall)).ok).toBe(true);
+    expect(shop.posts).toHaveLength(1);
+  });
+
+  it('the same key with other items sends nothing', async () => {
+    const shop = fakeShop();
+    const { store } = fakeIdempotencyModel();
+    await sendOnce(store, shop.client, emailing, target, shop.sendCall);
+    const other = { ...request, items: [{ email: 'c@example.com' }] };
+    const answer = await sendOnce(
+      store,
+      shop.client,
+      emailing,
+      { ...target, request: other, call: buildBackSyncCall(emailing, other, {}).call },
+      shop.sendCall,
+    );
+    expect(answer).toMatchObject({ ok: false, message: expect.stringMatching(/different request/) });
+    expect(shop.posts).toHaveLength(1);
+  });
+
+  it('coupons with an unknown outcome are not sent again when the profile cannot list coupons', async () => {
+    const shop = fakeShop();
+    const { store } = fakeIdempotencyModel();
+    const vouchers: BackSyncRequest = {
+      action: 'campaign-vouchers',
+      items: [{ count: 2, type: 'price', currency_id: 'CZK', amount: 50, note: 'campaign c1' }],
+    };
+    const built = buildBackSyncCall(emailing, vouchers, {}, NOW).call;
+    const key = 'vendor:campaign-vouchers:k9';
+    await store.claim('eml', key, vouchers.action, requestFingerprint(vouchers.action, vouchers.items));
+    const answer = await sendOnce(store, shop.client, emailing, { shopToken: 'eml', key, request: vouchers, call: built }, shop.sendCall);
+    expect(answer).toMatchObject({ ok: false, message: expect.stringMatching(/not sent again/) });
+    expect(shop.posts).toEqual([]);
   });
 });

@@ -12,18 +12,41 @@ import { errorHandler } from '../../src/http/error-handler.js';
 import { mountVendorRoutes } from '../../src/http/vendor/routes.js';
 import { createLogger } from '../../src/logger.js';
 import type { BackSyncRequest, BackSyncResult } from '../../workflows/messages.js';
+import { hashVendorToken } from '../../src/db/vendor-tokens.js';
+import { requestFingerprint } from '../../src/db/vendor-idempotency-store.js';
 
 const TOKEN = 'vendor-token-for-unit-tests-0123';
 type ShopRow = { token: string; status: string; profile: string; version: number };
 
 const shops = new Map<string, ShopRow>();
 const sent: Array<{ workflowId: string; request: BackSyncRequest; updateId: string }> = [];
+const tokens = new Map<string, { tokenId: string; shops: string[] | null; revokedAt: Date | null }>();
+const idempotency = new Map<string, { state: string; fingerprint: string; result: unknown; createdAt: Date }>();
+let tokenStoreDown = false;
 let behaviour: (request: BackSyncRequest) => Promise<BackSyncResult>;
 
 const fakeDeps = {
   config: loadConfig({ NODE_ENV: 'test', VENDOR_API_TOKEN: TOKEN, VENDOR_API_WAIT_SECONDS: '1' }),
   logger: createLogger('silent'),
-  db: { models: { Shop: { findOne: (filter: { token: string }) => ({ lean: async () => shops.get(filter.token) ?? null }) } } },
+  db: {
+    models: {
+      Shop: { findOne: (filter: { token: string }) => ({ lean: async () => shops.get(filter.token) ?? null }) },
+      VendorToken: {
+        findOne: (filter: { hash: string; revokedAt: null }) => ({
+          lean: async () => {
+            if (tokenStoreDown) throw new Error('connection refused');
+            const doc = tokens.get(filter.hash);
+            return doc && !doc.revokedAt ? doc : null;
+          },
+        }),
+      },
+      VendorIdempotency: {
+        findOne: (filter: { shopToken: string; key: string }) => ({
+          lean: async () => idempotency.get(`${filter.shopToken} ${filter.key}`) ?? null,
+        }),
+      },
+    },
+  },
   temporal: {
     connection: {
       withAbortSignal: <T>(signal: AbortSignal, fn: () => Promise<T>) =>
@@ -35,7 +58,9 @@ const fakeDeps = {
     workflow: {
       getHandle: (workflowId: string) => ({
         startUpdate: async (_def: unknown, options: { args: [BackSyncRequest]; updateId: string }) => {
-          const request = options.args[0];
+          // The activity keys its MongoDB record by the update id: the gateway must hand it over.
+          const { options: requestOptions, ...request } = options.args[0];
+          if (requestOptions?.idempotencyKey !== options.updateId) throw new Error('idempotencyKey is not the update id');
           sent.push({ workflowId, request, updateId: options.updateId });
           const result = behaviour(request);
           return { updateId: options.updateId, result: () => result };
@@ -59,6 +84,9 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
   sent.length = 0;
+  tokens.clear();
+  idempotency.clear();
+  tokenStoreDown = false;
   shops.clear();
   shops.set('exp', { token: 'exp', status: 'active', profile: 'expedition', version: 2 });
   shops.set('ful', { token: 'ful', status: 'active', profile: 'fulfillment', version: 1 });
@@ -95,6 +123,77 @@ describe('authentication', () => {
       expect(res.status).toBe(401);
     }
     expect(sent).toEqual([]);
+  });
+});
+
+describe('scoped tokens (issue 14.6)', () => {
+  const SCOPED = `vt_0123456789ab_${'A'.repeat(43)}`;
+  const put = (token: string, shop: string) =>
+    fetch(`${base}/shops/${shop}/orders/1`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"status_id":2}',
+    });
+
+  it('a token scoped to one shop writes there, gets 403 elsewhere (nothing sent), 401 once revoked', async () => {
+    tokens.set(hashVendorToken(SCOPED), { tokenId: '0123456789ab', shops: ['exp'], revokedAt: null });
+    expect((await put(SCOPED, 'ful')).status).toBe(403);
+    expect((await fetch(`${base}/shops/ful/back-sync/vendor:stock:x`, { headers: { authorization: `Bearer ${SCOPED}` } })).status).toBe(
+      403,
+    );
+    expect(sent).toEqual([]);
+    expect((await put(SCOPED, 'exp')).status).toBe(200);
+    expect(sent.map((s) => s.workflowId)).toEqual(['shop:exp']);
+    tokens.get(hashVendorToken(SCOPED))!.revokedAt = new Date();
+    expect((await put(SCOPED, 'exp')).status).toBe(401);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('an all-shops token from the store reaches every shop; a token whose id does not match its digest is 401', async () => {
+    tokens.set(hashVendorToken(SCOPED), { tokenId: '0123456789ab', shops: null, revokedAt: null });
+    expect((await put(SCOPED, 'ful')).status).toBe(200);
+    tokens.set(hashVendorToken(SCOPED), { tokenId: 'ffffffffffff', shops: null, revokedAt: null });
+    expect((await put(SCOPED, 'exp')).status).toBe(401);
+  });
+
+  it('token store down: 503, nothing sent; the bootstrap token still works', async () => {
+    tokenStoreDown = true;
+    expect((await put(SCOPED, 'exp')).status).toBe(503);
+    expect(sent).toEqual([]);
+    expect((await put(TOKEN, 'exp')).status).toBe(200);
+  });
+});
+
+describe('Idempotency-Key results kept in MongoDB (issue 14.6)', () => {
+  const items = [{ order_number: '1', status_id: 2 }];
+  const stored = { ok: true, results: [{ order_number: '1', updated_yn: true, messages: [] }] };
+
+  it('a finished key answers its stored result without Temporal; the same key with another body is 422', async () => {
+    idempotency.set('exp vendor:order-status:k-1', {
+      state: 'done',
+      fingerprint: requestFingerprint('order-status', items),
+      result: stored,
+      createdAt: new Date(),
+    });
+    const again = await call('PUT', '/shops/exp/orders/1', { status_id: 2 }, { 'idempotency-key': 'k-1' });
+    expect(again).toEqual({
+      status: 200,
+      body: { ok: true, action: 'order-status', updateId: 'vendor:order-status:k-1', results: stored.results },
+    });
+    const other = await call('PUT', '/shops/exp/orders/1', { status_id: 3 }, { 'idempotency-key': 'k-1' });
+    expect(other.status).toBe(422);
+    expect(sent).toEqual([]);
+  });
+
+  it('an unfinished key goes to the shop workflow again (the activity resolves it)', async () => {
+    idempotency.set('exp vendor:order-status:k-2', {
+      state: 'pending',
+      fingerprint: requestFingerprint('order-status', items),
+      result: null,
+      createdAt: new Date(),
+    });
+    expect((await call('PUT', '/shops/exp/orders/1', { status_id: 2 }, { 'idempotency-key': 'k-2' })).status).toBe(200);
+    expect(sent).toHaveLength(1);
   });
 });
 

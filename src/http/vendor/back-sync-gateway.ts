@@ -10,6 +10,7 @@ import { backSyncUpdate, type BackSyncRequest, type BackSyncResult } from '../..
 import type { BackSyncActionId } from '../../../activities/back-sync.js';
 import { getProfile, UnknownProfileError } from '../../profiles/index.js';
 import type { AddonProfileName, BackSyncAction, ProfileVersion } from '../../profiles/types.js';
+import { createVendorIdempotencyStore, requestFingerprint } from '../../db/vendor-idempotency-store.js';
 import { shopWorkflowId } from '../../temporal/workflow-ids.js';
 import type { AppDeps } from '../deps.js';
 
@@ -80,15 +81,18 @@ export async function runBackSync(deps: AppDeps, req: Request, res: Response, sh
     res.status(400).json({ error: true, message: 'Idempotency-Key must be 1-100 characters of A-Z a-z 0-9 . _ : -' });
     return;
   }
-  // Temporal deduplicates updates by id within a run: a retried request with the same key gets the first result.
+  // Temporal deduplicates updates by id within a run only; the activity also keeps the result in MongoDB by
+  // this id (vendor-idempotency-store.ts), so a retry after continue-as-new or a restart never writes twice.
   const updateId = `vendor:${request.action}:${key ?? randomUUID()}`;
+  if (key !== undefined && (await answeredBefore(deps, res, shop.token, updateId, request))) return;
+  const keyed: BackSyncRequest = { ...request, options: { ...request.options, idempotencyKey: updateId } };
   const handle = deps.temporal.workflow.getHandle(shopWorkflowId(shop.token));
   const controller = new AbortController();
   const progress: { stage: 'admit' | 'result' } = { stage: 'admit' };
   const timer = setTimeout(() => controller.abort(new StageTimeout()), deps.config.vendorApiWaitMs);
   try {
     const result = await deps.temporal.connection.withAbortSignal(controller.signal, async () => {
-      const update = await handle.startUpdate(backSyncUpdate, { args: [request], updateId, waitForStage: WorkflowUpdateStage.ACCEPTED });
+      const update = await handle.startUpdate(backSyncUpdate, { args: [keyed], updateId, waitForStage: WorkflowUpdateStage.ACCEPTED });
       progress.stage = 'result';
       return update.result();
     });
@@ -108,6 +112,25 @@ export async function runBackSync(deps: AppDeps, req: Request, res: Response, sh
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A retry of a finished write: the stored answer, without Temporal; 422 when the key came with another body. */
+async function answeredBefore(
+  deps: AppDeps,
+  res: Response,
+  shopToken: string,
+  updateId: string,
+  request: BackSyncRequest,
+): Promise<boolean> {
+  const found = await createVendorIdempotencyStore(deps.db.models.VendorIdempotency).find(shopToken, updateId);
+  if (!found) return false;
+  if (found.fingerprint !== requestFingerprint(request.action, request.items)) {
+    res.status(422).json({ error: true, message: 'This Idempotency-Key was used with a different request. Nothing was changed.' });
+    return true;
+  }
+  if (found.state !== 'done') return false;
+  answerResult(res, request.action, updateId, found.result);
+  return true;
 }
 
 export function answerResult(res: Response, action: string, updateId: string, result: BackSyncResult): void {

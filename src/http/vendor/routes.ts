@@ -1,16 +1,18 @@
 // The vendor REST API (`/api/vendor/...`): the vendor's own system (warehouse, carrier, e-mailing) writes
-// back into Upgates. Bearer token (VENDOR_API_TOKEN), zod-validated bodies (400, nothing changed), one
+// back into Upgates. Bearer token (VENDOR_API_TOKEN or a scoped token from MongoDB), zod-validated bodies (400, nothing changed), one
 // route per file. Every write goes through the shop workflow's `backSync` update (back-sync-gateway.ts).
 //
 // Answers: 200 per-item results (`updated_yn`/`inserted_yn`/`deleted_yn`, `messages`; `ok` false when any
 // item failed) | 202 still running, poll `GET .../back-sync/:updateId` | 400 invalid | 401 bad token |
+// 403 token not scoped to this shop | 422 Idempotency-Key reused with another body |
 // 404 unknown or uninstalled shop | 409 action not in the shop's profile, shop not live, or refused by a
 // setting | 413 more than the action's batch (100 items; 1 voucher batch) — we refuse rather than split, so
 // a request is applied by one Upgates call or not at all | 503 Temporal unreachable (retry with the same
-// `Idempotency-Key` header: the update id is derived from it, so a retry never writes twice).
+// `Idempotency-Key` header: its result is kept in MongoDB, so a retry never writes twice, even after a
+// continue-as-new of the shop workflow or a restart).
 import express, { type Express } from 'express';
 import type { AppDeps } from '../deps.js';
-import { vendorAuth } from './auth.js';
+import { vendorAuth, vendorShopScope } from './auth.js';
 import { deleteCampaignVouchers } from './deleteCampaignVouchers.js';
 import { getBackSyncResult } from './getBackSyncResult.js';
 import { postCampaignVouchers } from './postCampaignVouchers.js';
@@ -22,7 +24,8 @@ import { putSubscriber } from './putSubscriber.js';
 
 export function mountVendorRoutes(app: Express, deps: AppDeps): void {
   const router = express.Router();
-  router.use(vendorAuth(deps.config.vendorApiToken));
+  router.use(vendorAuth(deps));
+  router.param('token', vendorShopScope);
   router.use(express.json({ limit: '1mb' }));
   router.put('/shops/:token/orders', putOrders(deps));
   router.put('/shops/:token/orders/:orderNumber', putOrder(deps));
