@@ -91,3 +91,10 @@ describe('idempotency store', () => {
     expect(await store.claim('shop-b', 'vendor:stock:k', 'stock', 'fp')).toEqual({ state: 'new' });
   });
 });
+
+describe('idempotency indexes', () => {
+  it('the collection has the unique shop + key index', async () => {
+    const indexes = await db.models.VendorIdempotency.collection.indexes();
+    expect(indexes.find((i) => i.unique && i.key.shopToken === 1 && i.key.key === 1)).toBeDefined();
+  });
+});
