@@ -310,15 +310,40 @@ describe('iframe page in the Upgates admin', () => {
   });
 
   it('refuses to render inside a frame of an origin that is not the Upgates admin', async () => {
+    // Control: the same parent page from the allowed origin renders the add-on; its time to the heading
+    // bounds how long the blocked frame is given, so "nothing shown" cannot be a slow page.
+    const controlPage = await newPage();
+    const controlStarted = Date.now();
+    const control = await framed(controlPage, await openUrl('cs'));
+    await expect.poll(() => control.frame.locator('h1').textContent()).toBe('Přehled doplňku');
+    const controlMs = Date.now() - controlStarted;
+    const controlChild = controlPage.frames().find((f) => f !== controlPage.mainFrame());
+    expect(controlChild?.url()).toMatch(new RegExp(`^${e2e.addonUrl}/app`));
+    await done(controlPage);
+
     const page = await newPage();
+    const consoleLines: string[] = [];
+    page.on('console', (message) => consoleLines.push(message.text()));
     // Same server, but "localhost" is a different origin than the allowed 127.0.0.1 one.
     const otherOrigin = parentOrigin.replace('127.0.0.1', 'localhost');
+    const blockedStarted = Date.now();
     const { response } = await framed(page, await openUrl('cs'), otherOrigin);
     expect(response.status()).toBe(200); // served, but the browser must not show it
-    await page.waitForTimeout(500);
-    const child = page.frames().find((f) => f !== page.mainFrame());
-    const text = await child?.evaluate('document.body ? document.body.innerText : ""').catch(() => '');
+    // The frame exists (a missing frame cannot pass for a blocked one), and Chromium replaced the add-on's
+    // document by its error page: the refusal itself, not an absence. Then it is given at least twice the
+    // control's time to show the heading anyway.
+    const child = () => page.frames().find((f) => f !== page.mainFrame());
+    await expect.poll(() => child()?.url(), { timeout: Math.max(10_000, 3 * controlMs) }).toMatch(/^chrome-error:/);
+    await page.waitForTimeout(Math.max(1_000, 2 * controlMs - (Date.now() - blockedStarted)));
+    expect(child()!.url()).toMatch(/^chrome-error:/);
+    const text = await child()!
+      .evaluate('document.body ? document.body.innerText : ""')
+      .catch(() => '');
     expect(String(text ?? '')).not.toContain('Přehled doplňku');
+    expect(consoleLines.some((line) => line.includes('frame-ancestors'))).toBe(true);
+    console.log(
+      `control frame rendered in ${controlMs} ms; foreign-origin frame ${child()!.url()}; CSP report: ${consoleLines.find((l) => l.includes('frame-ancestors'))}`,
+    );
     await done(page);
   });
 
