@@ -168,10 +168,13 @@ describe('fuzzing the public routes', () => {
           accept: 'application/json',
           ...(contentType ? { 'content-type': contentType } : {}),
         });
-        if (res.status >= 500 || res.status === 401 || res.status === 403) return false;
-        return res.status < 400 || (await shopSettings()) === settingsBefore;
+        const settingsKept = res.status < 400 || (await shopSettings()) === settingsBefore;
+        if (res.status >= 500 || res.status === 401 || res.status === 403 || !settingsKept)
+          throw new Error(`settings answered ${res.status} "${res.message}", settings ${settingsKept ? 'kept' : 'changed'}`);
+        return true;
       }),
-      { numRuns: AUTH_RUNS },
+      // Found by this property once (seed 1041048864): kept as a fixed example.
+      { numRuns: AUTH_RUNS, examples: [['{"settings":[]}', 'application/json']] },
     );
 
     // Vendor stock with the right method and a valid token: past the auth and the route (no 401/403/404/405);
