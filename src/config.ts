@@ -58,6 +58,12 @@ const envSchema = z.object({
   UNINSTALL_SWEEP_SECONDS: seconds(60),
   /** How long a vendor API request waits for its write; past it the answer is 202 with an id to poll. */
   VENDOR_API_WAIT_SECONDS: seconds(25),
+  /** Reverse proxies in front of the app whose X-Forwarded-For is believed (Express `trust proxy`); 0 = none. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Bearer token `/metrics` requires when set; empty or unset = open (keep it on a private network then). */
+  METRICS_TOKEN: z.string().optional(),
+  /** Record store write path for changed records: `auto` asks the server; tests force each path (README: MongoDB vs FerretDB guarantees). */
+  RECORD_STORE_WRITE_PATH: z.enum(['auto', 'mongodb', 'ferretdb']).default('auto'),
 });
 
 export interface Config {
@@ -90,12 +96,16 @@ export interface Config {
   upgatesVersions: Record<string, number>;
   uninstallSweepMs: number;
   vendorApiWaitMs: number;
+  recordStoreWritePath: 'auto' | 'mongodb' | 'ferretdb';
+  trustProxyHops: number;
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+/** `defaultEnv: 'production'` is `npm start`: with NODE_ENV unset it is production, so the secrets are required. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defaultEnv?: 'production' } = {}): Config {
+  const parsed = envSchema.safeParse(options.defaultEnv && !env.NODE_ENV ? { ...env, NODE_ENV: options.defaultEnv } : env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
     throw new ConfigError(`Invalid environment:\n${problems}`);
@@ -104,6 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production') {
     const missing = (['APP_SECRET', 'UPGATES_SIGNATURE_TOKEN', 'PUBLIC_URL', 'VENDOR_API_TOKEN'] as const).filter((name) => !e[name]);
     if (missing.length) throw new ConfigError(`Missing required environment variable(s) in production: ${missing.join(', ')}`);
+    // The key that verifies every callback must not come over a channel an attacker on the path can rewrite.
+    if (!e.UPGATES_PUBLIC_KEY_URL.startsWith('https://'))
+      throw new ConfigError('Invalid environment:\n  UPGATES_PUBLIC_KEY_URL: must be an https:// URL in production');
   }
   return {
     env: e.NODE_ENV,
@@ -143,6 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     uninstallSweepMs: e.UNINSTALL_SWEEP_SECONDS * 1000,
     vendorApiWaitMs: e.VENDOR_API_WAIT_SECONDS * 1000,
+    recordStoreWritePath: e.RECORD_STORE_WRITE_PATH,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    metricsToken: e.METRICS_TOKEN || undefined,
   };
 }
 

@@ -7,7 +7,7 @@ import { startRuntime } from './runtime.js';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(undefined, { defaultEnv: 'production' });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

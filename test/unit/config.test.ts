@@ -26,4 +26,38 @@ describe('config', () => {
     expect(() => loadConfig({ ADDON_PROFILE: 'shipping' })).toThrow(/ADDON_PROFILE/);
     expect(() => loadConfig({ APP_SECRET: 'short' })).toThrow(/APP_SECRET/);
   });
+
+  describe('issue 14.7: production secrets and defaults', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://a.example',
+      APP_SECRET: 'x'.repeat(32),
+      UPGATES_SIGNATURE_TOKEN: 't',
+      VENDOR_API_TOKEN: 'v'.repeat(16),
+    };
+
+    it('npm start (defaultEnv production) refuses to start without secrets when NODE_ENV is unset', () => {
+      expect(() => loadConfig({}, { defaultEnv: 'production' })).toThrow(/APP_SECRET/);
+      const { NODE_ENV: _unset, ...withoutEnv } = prod;
+      expect(loadConfig(withoutEnv, { defaultEnv: 'production' }).env).toBe('production');
+    });
+
+    it('trusts a configured number of proxy hops, none by default', () => {
+      expect(loadConfig({}).trustProxyHops).toBe(0);
+      expect(loadConfig({ TRUST_PROXY_HOPS: '2' }).trustProxyHops).toBe(2);
+      expect(() => loadConfig({ TRUST_PROXY_HOPS: 'true' })).toThrow(/TRUST_PROXY_HOPS/);
+    });
+
+    it('takes an optional metrics bearer token (empty = none)', () => {
+      expect(loadConfig({}).metricsToken).toBeUndefined();
+      expect(loadConfig({ METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+      expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(16) }).metricsToken).toBe('m'.repeat(16));
+    });
+
+    it('requires an https signature public key URL in production', () => {
+      expect(() => loadConfig({ ...prod, UPGATES_PUBLIC_KEY_URL: 'http://keys.example/k.pub' })).toThrow(/UPGATES_PUBLIC_KEY_URL/);
+      expect(loadConfig(prod).upgates.publicKeyUrl).toMatch(/^https:/);
+      expect(loadConfig({ UPGATES_PUBLIC_KEY_URL: 'http://127.0.0.1:4000/k.pub' }).upgates.publicKeyUrl).toMatch(/^http:/);
+    });
+  });
 });
