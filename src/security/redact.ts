@@ -34,6 +34,7 @@ export const REDACT_PATHS: string[] = [
   'req.query.session',
   'req.params.key',
   'body.login.password',
+  'body.signature_v2',
 ];
 
 export const REDACT_CENSOR = '[redacted]';

@@ -41,3 +41,22 @@ describe('log redaction', () => {
     expect(containsSecret('nothing here', ['hunter2', ''])).toBe(false);
   });
 });
+
+describe('the production logger (src/logger.ts)', () => {
+  it('uses the one redaction list: iframe session token and webhook key never reach the output', async () => {
+    const { createLogger } = await import('../../src/logger.js');
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger('info', 'test', stream);
+    logger.info({ sessionToken: 'SESSION-abc', webhookKey: 'WEBHOOK-key', shop: { webhookKey: 'WEBHOOK-nested' } }, 'iframe');
+    logger.info({ req: { query: { session: 'SESSION-query' }, params: { key: 'WEBHOOK-param' } } }, 'request');
+    const text = chunks.join('');
+    expect(text).toContain('iframe');
+    expect(containsSecret(text, ['SESSION-abc', 'WEBHOOK-key', 'WEBHOOK-nested', 'SESSION-query', 'WEBHOOK-param'])).toBe(false);
+  });
+});
