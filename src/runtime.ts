@@ -70,7 +70,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       deps: {
         config,
         db,
-        records: createRecordStore(db.models),
+        records: createRecordStore(db.models, { writePath: config.recordStoreWritePath }),
         temporal,
         logger,
         cipher,

@@ -12,7 +12,8 @@ import { mountVendorRoutes } from './vendor/routes.js';
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Only the configured proxies' X-Forwarded-For counts; `true` would let any client choose its own IP.
+  app.set('trust proxy', deps.config.trustProxyHops);
   app.get('/healthz', getHealthz());
   app.get('/readyz', getReadyz(deps));
   app.get('/metrics', getMetrics(deps));
