@@ -7,6 +7,7 @@ import { createGate } from './gate.js';
 import { sendError } from './http.js';
 import { type IntrospectionDeps, introspectionRoutes } from './introspection.js';
 import { catalogRoutes } from './routes/catalog-lists.js';
+import { catalogWriteRoutes } from './routes/catalog-writes.js';
 import { conversionCodeRoutes } from './routes/conversion-codes.js';
 import { customerRoutes } from './routes/customers.js';
 import { orderRoutes } from './routes/orders.js';
@@ -39,6 +40,7 @@ export function buildApp(deps: ServerDeps): express.Express {
     orderRoutes,
     productRoutes,
     customerRoutes,
+    catalogWriteRoutes,
     catalogRoutes,
     webhookRoutes,
     conversionCodeRoutes,

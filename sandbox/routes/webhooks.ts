@@ -11,7 +11,17 @@ import type { WebhookRecord } from '../types.js';
 import { notAllowed } from './common.js';
 
 /** Families Upgates offers (reference §4.1); the ones without a sandbox resource are never granted. */
-const EXTRA_FAMILIES = ['Labels', 'Pricelists', 'Invoices', 'Availabilities'];
+const EXTRA_FAMILIES = [
+  'Labels',
+  'Pricelists',
+  'Invoices',
+  'Availabilities',
+  'Shipments',
+  'Payments',
+  'Languages',
+  'Files',
+  'ProductParameters',
+].filter((f) => !RESOURCES.some((r) => RESOURCE_INFO[r].webhookFamily === f));
 const FAMILY_RESOURCE = new Map<string, Resource>(
   RESOURCES.filter((r) => RESOURCE_INFO[r].webhookFamily).map((r) => [RESOURCE_INFO[r].webhookFamily!, r]),
 );
@@ -21,8 +31,10 @@ export const ALL_EVENTS = [...FAMILY_RESOURCE.keys(), ...EXTRA_FAMILIES].flatMap
 );
 
 function eventAllowed(shop: ShopState, event: string): boolean {
+  // Families the sandbox does not model (Invoices, Labels, Pricelists, ...) have no grant to check: accepted,
+  // as Upgates lists them for every add-on; modelled ones need read access to their data.
   const resource = FAMILY_RESOURCE.get(event.split('.')[0] ?? '');
-  return resource !== undefined && shop.isGranted(`${resource}:GET`);
+  return resource === undefined || shop.isGranted(`${resource}:GET`);
 }
 
 const view = ({ owner: _owner, ...w }: WebhookRecord): Json => (void _owner, w);
