@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/replay/**/*.test.ts'],
           pool: 'forks',
         },
       },
@@ -27,7 +27,10 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/chaos/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/chaos/**/*.test.ts',
+            // `npm run record-histories` only: the recorder is a run against the sandbox, not a test.
+            ...(process.env.RECORD_HISTORIES ? ['test/replay/record-histories.recorder.ts'] : []),
+          ],
           pool: 'forks',
           fileParallelism: false,
           maxWorkers: 1,
