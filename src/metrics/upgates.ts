@@ -24,3 +24,10 @@ export const upgatesOptionalCallsRefused = new Counter({
   labelNames: ['access', 'reason'] as const,
   registers: [metricsRegistry],
 });
+
+export const webhookUnknownShapes = new Counter({
+  name: 'upgates_webhook_unknown_shapes_total',
+  help: 'Webhook deliveries (well-formed JSON) whose family or fields the code does not know; acknowledged with 200.',
+  labelNames: ['event'] as const,
+  registers: [metricsRegistry],
+});

@@ -4,6 +4,7 @@
 import express, { type RequestHandler } from 'express';
 import { webhookSignal } from '../../../workflows/messages.js';
 import { isWellFormedWebhookKey } from '../../security/webhook-key.js';
+import { webhookUnknownShapes } from '../../metrics/upgates.js';
 import { signalWithStartShop } from '../../temporal/shop-workflow-client.js';
 import { parseWebhookBody } from '../webhooks/payload-schemas.js';
 import { createSignalCoalescer, type SignalCoalescer } from '../webhooks/signal-coalescer.js';
@@ -51,6 +52,16 @@ export const postWebhook = (
     const parsed = parseWebhookBody(req.body, req.query.event);
     if (!parsed.ok) {
       res.status(400).json({ error: true, message: parsed.message });
+      return;
+    }
+    if (parsed.unknownShape) {
+      // A 400 would make Upgates retry for 12 h and then deactivate the webhook: acknowledge, count, log the event
+      // name only (no record contents). The periodic reconciliation catches the resource up.
+      webhookUnknownShapes.inc({ event: parsed.unknownShape.event });
+      deps.logger.warn({ shopToken: shop.token, event: parsed.unknownShape.event }, 'webhook delivery of an unknown shape acknowledged');
+    }
+    if (parsed.batches.length === 0) {
+      res.status(200).json({ accepted: 0 });
       return;
     }
     try {
