@@ -11,6 +11,7 @@ import { createRecordStore } from './db/record-store.js';
 import { createApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
 import { createLogger, type Logger } from './logger.js';
+import { useFleetSource } from './metrics/fleet.js';
 import { metricsRegistry } from './metrics/registry.js';
 import { createCredentialsCipher } from './security/credentials-cipher.js';
 import { createSessionTokens } from './security/session-token.js';
@@ -55,6 +56,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const cipher = createCredentialsCipher(config.appSecret);
   const webhookKeys = createWebhookUrlKeys(config.appSecret, config.publicUrl);
   const ledger = new MongoUsageLedger(db.connection);
+  useFleetSource({ db, temporal, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
   if (!defaultMetricsCollected) {
     collectDefaultMetrics({ register: metricsRegistry });
     defaultMetricsCollected = true;

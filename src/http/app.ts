@@ -4,6 +4,7 @@ import type { AppDeps } from './deps.js';
 import { getHealthz } from './routes/getHealthz.js';
 import { getReadyz } from './routes/getReadyz.js';
 import { getMetrics } from './routes/getMetrics.js';
+import { httpMetrics } from '../metrics/http.js';
 import { errorHandler } from './error-handler.js';
 import { mountUpgatesRoutes } from './routes/lifecycle-routes.js';
 import { mountUiRoutes } from './ui/routes.js';
@@ -12,6 +13,7 @@ import { mountVendorRoutes } from './vendor/routes.js';
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpMetrics());
   // Only the configured proxies' X-Forwarded-For counts; `true` would let any client choose its own IP.
   app.set('trust proxy', deps.config.trustProxyHops);
   app.get('/healthz', getHealthz());
