@@ -1,6 +1,7 @@
 // Uninstall follow-up: stop the shop workflow, and after the retention period purge the mirror.
 import { uninstallSignal } from '../workflows/messages.js';
 import { signalShopIfRunning } from '../src/temporal/shop-workflow-client.js';
+import { shopFlushLag } from '../src/metrics/fleet.js';
 import type { ActivityDeps } from './deps.js';
 
 export function createUninstallActivities(deps: ActivityDeps) {
@@ -24,12 +25,16 @@ export function createUninstallActivities(deps: ActivityDeps) {
     async noteShopSync({
       shopToken,
       lastWebhookAt,
+      lastFlushAt,
     }: {
       shopToken: string;
       lastWebhookAt: string | null;
       lastFlushAt: string | null;
       phase: string;
     }) {
+      // A flush that carried webhook events: how long the newest of them waited for the mirror.
+      if (lastWebhookAt && lastFlushAt && lastFlushAt >= lastWebhookAt)
+        shopFlushLag.observe((Date.parse(lastFlushAt) - Date.parse(lastWebhookAt)) / 1000);
       if (lastWebhookAt) await Shop.updateOne({ token: shopToken }, { $set: { lastWebhookAt: new Date(lastWebhookAt) } });
     },
   };

@@ -193,13 +193,13 @@ new Gauge({
 });
 
 /**
- * Time from the oldest webhook event a flush carried to the end of that flush (observed by the worker when the
+ * Time from the newest webhook event a flush carried to the end of that flush (observed by the worker when the
  * shop workflow notes a flush). Debounce keeps it near SYNC_QUIET_SECONDS..SYNC_MAX_WAIT_SECONDS; far above means
  * flushes are failing or the worker is behind.
  */
 export const shopFlushLag = new Histogram({
   name: 'shop_sync_flush_lag_seconds',
-  help: 'Seconds from the oldest webhook event of a flush to the end of the flush.',
+  help: 'Seconds from the newest webhook event of a flush to the end of the flush (observed by the worker).',
   buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
   registers: [metricsRegistry],
 });
