@@ -109,6 +109,9 @@ describe('fuzzing the public routes', () => {
           requests++;
           if (res.status >= 500) serverErrors++;
           if (text.includes(apiKey)) leaked++;
+          // A well-formed JSON delivery of a shape we do not know is acknowledged (200: a 400 would make Upgates
+          // retry for 12 h and deactivate the webhook); the snapshot below still proves it changed nothing.
+          if (route === webhookPath && res.status === 200) return true;
           return res.status < 500 && res.status >= 400;
         }),
         { numRuns: RUNS },
