@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
+import { recordChaosRow } from '../chaos/chaos-table.js';
 
 const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
   services: Record<
@@ -43,6 +44,19 @@ describe('docker-compose.yml', () => {
     expect(published).toEqual(['api', 'temporal-ui']);
     // The Temporal UI has no login: loopback only (reach it with an SSH tunnel).
     for (const port of compose.services['temporal-ui']!.ports!) expect(port).toMatch(/^127\.0\.0\.1:/);
+    const openToEveryInterface = Object.entries(compose.services).flatMap(([name, service]) =>
+      name === 'api' ? [] : (service.ports ?? []).filter((port) => !String(port).startsWith('127.0.0.1:')).map(() => name),
+    );
+    recordChaosRow({
+      scenario: 'docker-compose: internal services reachable from outside the host (issue 14.4)',
+      tries: Object.keys(compose.services).length,
+      recordsLost: null,
+      duplicates: null,
+      serverErrors: null,
+      secretsFound: null,
+      note: `${openToEveryInterface.length} non-API services published on every interface; published: ${published.join(', ')}`,
+    });
+    expect(openToEveryInterface).toEqual([]);
   });
 
   it('runs MongoDB with authentication as a single-member replica set', () => {
