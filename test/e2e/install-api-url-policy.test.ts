@@ -15,6 +15,9 @@ describe('activation apiUrl in production', () => {
         APP_SECRET: 'x'.repeat(40),
         VENDOR_API_TOKEN: 'production-vendor-token-0123456789',
         METRICS_TOKEN: 'production-metrics-token-0123456789',
+        // Production requires an https key URL; the runtime verifies with the sandbox's key source that
+        // startE2E injects, so this address is never fetched.
+        UPGATES_PUBLIC_KEY_URL: 'https://keys.example.invalid/upgates-public.pem',
       },
     });
   });
