@@ -132,7 +132,10 @@ describe('uninstall and reinstall', () => {
     const firstRun = (await describeOrNull(shopWorkflowId(shop.token)))!.runId;
     expect((await e2e.sandbox.lifecycle.uninstall(shop.token, { addonUrl: e2e.addonUrl })).status).toBe(200);
     await waitCompleted(shop.token);
-    const kept = await e2e.app.db.models.SyncedRecord.find({ shopToken: shop.token, resource: 'orders' }, { recordId: 1 }).lean();
+    const kept = await e2e.app.db.models.SyncedRecord.find(
+      { shopToken: shop.token, resource: 'orders' },
+      { recordId: 1, lastUpdateTime: 1 },
+    ).lean();
     expect(kept.length).toBe(40);
 
     // Changes while uninstalled: no webhook exists, so only the reinstall's catch-up can bring them in.
@@ -169,10 +172,21 @@ describe('uninstall and reinstall', () => {
       expect(url.searchParams.has('creation_time_from')).toBe(false);
     }
     // The kept records were updated in place, not deleted and re-created.
-    const now = await e2e.app.db.models.SyncedRecord.find({ shopToken: shop.token, resource: 'orders' }, { recordId: 1 }).lean();
+    // On FerretDB a CHANGED record is stored as a new version (new _id) before the old one is retired, so readers
+    // never miss it (README, MongoDB vs FerretDB guarantees); an unchanged record must keep its document.
+    const now = await e2e.app.db.models.SyncedRecord.find(
+      { shopToken: shop.token, resource: 'orders' },
+      { recordId: 1, lastUpdateTime: 1 },
+    ).lean();
     expect(now.length).toBe(42);
-    const idOf = new Map(now.map((d) => [d.recordId, String(d._id)]));
-    expect(kept.filter((k) => idOf.get(k.recordId) !== String(k._id))).toEqual([]);
+    const nowOf = new Map(now.map((d) => [d.recordId, d]));
+    const recreated = kept.filter((k) => {
+      const current = nowOf.get(k.recordId);
+      if (!current) return true;
+      const changed = (current.lastUpdateTime?.getTime() ?? 0) > (k.lastUpdateTime?.getTime() ?? 0);
+      return !changed && String(current._id) !== String(k._id);
+    });
+    expect(recreated).toEqual([]);
     // The reinstall cancelled the pending purge.
     expect(await handle(uninstallWorkflowId(shop.token)).result()).toEqual({ purged: false, records: 0 });
     const stored = await e2e.app.db.models.Shop.findOne({ token: shop.token }).lean();
