@@ -14,6 +14,8 @@ const seconds = (fallback: number) => z.coerce.number().int().positive().default
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface the HTTP server binds; default 127.0.0.1 outside production (development secrets are public). */
+  LISTEN_HOST: z.string().min(1).optional(),
   PUBLIC_URL: z.string().url().optional(),
   APP_ROLE: z.enum(['api', 'worker', 'both']).default('both'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -69,6 +71,7 @@ const envSchema = z.object({
 export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
+  listenHost: string;
   publicUrl: string;
   role: 'api' | 'worker' | 'both';
   logLevel: string;
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defa
   return {
     env: e.NODE_ENV,
     port: e.PORT,
+    listenHost: e.LISTEN_HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
     role: e.APP_ROLE,
     logLevel: e.LOG_LEVEL,

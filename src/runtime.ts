@@ -119,10 +119,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const app = createApp(deps);
     runtime.app = app;
     runtime.server = await new Promise<Server>((resolve) => {
-      const server = app.listen(config.port, '0.0.0.0', () => resolve(server));
+      const server = app.listen(config.port, config.listenHost, () => resolve(server));
     });
     const address = runtime.server.address();
-    runtime.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;
+    runtime.url = `http://${config.listenHost === '0.0.0.0' ? '127.0.0.1' : config.listenHost}:${typeof address === 'object' && address ? address.port : config.port}`;
   }
 
   runtime.stop = async () => {

@@ -36,6 +36,14 @@ describe('config', () => {
       VENDOR_API_TOKEN: 'v'.repeat(16),
     };
 
+    it('development listens on 127.0.0.1 only (its secrets are public); production on every interface; LISTEN_HOST overrides', () => {
+      expect(loadConfig({}).listenHost).toBe('127.0.0.1');
+      expect(loadConfig({ NODE_ENV: 'test' }).listenHost).toBe('127.0.0.1');
+      expect(loadConfig(prod).listenHost).toBe('0.0.0.0');
+      expect(loadConfig({ ...prod, LISTEN_HOST: '10.0.0.5' }).listenHost).toBe('10.0.0.5');
+      expect(loadConfig({ LISTEN_HOST: '0.0.0.0' }).listenHost).toBe('0.0.0.0');
+    });
+
     it('npm start (defaultEnv production) refuses to start without secrets when NODE_ENV is unset', () => {
       expect(() => loadConfig({}, { defaultEnv: 'production' })).toThrow(/APP_SECRET/);
       const { NODE_ENV: _unset, ...withoutEnv } = prod;
