@@ -9,6 +9,7 @@ export interface FaultDecision {
   hang?: { timeoutMs: number };
   drop: boolean;
   errorStatus?: number;
+  corruptFields?: NonNullable<FaultConfig['corruptFields']>;
 }
 
 export class Faults {
@@ -47,6 +48,19 @@ export class Faults {
     if (f.hangRate && rng.chance(f.hangRate)) out.hang = { timeoutMs: f.hangTimeoutMs ?? this.defaultHangTimeoutMs };
     else if (f.dropRate && rng.chance(f.dropRate)) out.drop = true;
     else if (f.errorRate && rng.chance(f.errorRate)) out.errorStatus = f.errorStatus ?? 500;
+    if (f.corruptFields?.length) out.corruptFields = f.corruptFields;
     return out;
   }
+}
+
+/** Sets each dotted path that exists in `body` (array indexes as numbers) to its value; other paths are ignored. */
+export function corruptBody(body: unknown, fields: NonNullable<FaultConfig['corruptFields']>): unknown {
+  for (const { path, value } of fields) {
+    const keys = path.split('.');
+    const last = keys.pop();
+    let node: unknown = body;
+    for (const key of keys) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    if (last !== undefined && node !== null && typeof node === 'object' && last in node) (node as Record<string, unknown>)[last] = value;
+  }
+  return body;
 }

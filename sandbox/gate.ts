@@ -1,12 +1,12 @@
 // Everything that happens to an API request before a route sees it, in Upgates' order as far as it is knowable:
 // method override -> call log -> auth (401/403 failed logins) -> moved shop (301 {api_url}, no Location) ->
 // privilege (403) -> 429 storm -> concurrency (3 per group, 429) -> tariff counters (429) -> injected faults
-// (latency, hang, drop, 5xx) -> JSON body checks (400 non-object, 413 > 100 items).
+// (latency, hang, drop, 5xx, corrupted GET answers) -> JSON body checks (400 non-object, 413 > 100 items).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { accessOf, alwaysAllowed } from './access-map.js';
 import { type FailedLogins, authenticate } from './auth.js';
 import type { SandboxContext } from './context.js';
-import type { Faults } from './faults.js';
+import { corruptBody, type Faults } from './faults.js';
 import { sendError } from './http.js';
 import { countRequest, httpDate } from './rate-limit.js';
 import type { ApiCallRecord } from './types.js';
@@ -101,6 +101,11 @@ export function createGate(ctx: SandboxContext, failed: FailedLogins, faults: Fa
     }
     if (fault.errorStatus) return sendError(res, fault.errorStatus, 'Internal server error (injected).');
     if (res.destroyed) return;
+    if (fault.corruptFields && req.method === 'GET') {
+      const fields = fault.corruptFields;
+      const json = res.json.bind(res);
+      res.json = (body: unknown) => json(res.statusCode < 300 ? corruptBody(structuredClone(body), fields) : body);
+    }
 
     if (req.method === 'PUT' || req.method === 'POST' || req.method === 'DELETE') {
       const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;

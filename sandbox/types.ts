@@ -128,6 +128,11 @@ export interface FaultConfig {
   storm?: { retryAfterSeconds: number; untilMs?: number };
   /** Seed for the fault dice (default: random). */
   seed?: number;
+  /**
+   * Break the shape of successful GET answers: each dotted path (`orders.0.order_number`, `owner.0.email`) that
+   * exists in a body is set to `value`. For testing schema validation (`npm run doctor` names the field).
+   */
+  corruptFields?: Array<{ path: string; value: unknown }>;
 }
 
 export interface CallbackResult {

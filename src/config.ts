@@ -186,3 +186,8 @@ export function loadLocalToolsConfig(env: NodeJS.ProcessEnv = process.env) {
 export function childProcessEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...extra };
 }
+
+/** `npm run doctor` loads the app's configuration itself and reads the shop under test (UPGATES_API_URL, ...). */
+export function environmentForDoctor(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}
