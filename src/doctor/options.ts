@@ -41,7 +41,11 @@ export function parseDoctorOptions(argv: string[], env: NodeJS.ProcessEnv): Pars
       },
     }));
   } catch (error) {
-    // parseArgs names the flag, never a value; still, keep only its first line.
+    // A stray argument may be a key typed without --key: never echo it.
+    if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      return { ok: false, message: 'unexpected argument without a flag (not shown: it may be a secret)' };
+    }
+    // The other parseArgs errors name the flag only.
     return { ok: false, message: (error as Error).message.split('\n')[0] ?? 'invalid arguments' };
   }
   const str = (flag: string, variable?: string): string | undefined => {
