@@ -15,7 +15,7 @@
 // `auto` (the default) picks by asking the server; RECORD_STORE_WRITE_PATH forces one (tests run both).
 import type { Types } from 'mongoose';
 import type { Models } from './models/index.js';
-import { LEGACY_RECORD_INDEX } from './models/synced-record.js';
+import { LEGACY_RECORD_INDEX, type SyncedRecordModel } from './models/synced-record.js';
 
 export type RecordStoreWritePath = 'auto' | 'mongodb' | 'ferretdb';
 
@@ -304,12 +304,8 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
   }
 
   async function countLive(shopToken: string): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
     const resources: string[] = await SyncedRecord.distinct('resource', { shopToken });
-    // Distinct ids, not documents: a changed record can briefly have two versions on the FerretDB path.
-    for (const resource of resources)
-      counts[resource] = ((await SyncedRecord.distinct('recordId', { shopToken, resource, deleted: false })) as string[]).length;
-    return counts;
+    return countLiveRecords(SyncedRecord, shopToken, resources);
   }
 
   async function purgeShop(shopToken: string): Promise<number> {
@@ -317,9 +313,66 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     return result.deletedCount ?? 0;
   }
 
-  return { upsertMany, tombstone, countLive, purgeShop };
 }
 export type RecordStore = ReturnType<typeof createRecordStore>;
+
+// Reading the mirror. On the FerretDB path a changed record has two stored versions for one statement (and,
+// after a crash between the two, until its next write), so a reader must not take documents for records:
+// it takes the newest version of each id (highest `_id`, see the write path) and counts distinct ids. A
+// tombstone marks every stored version of its id, so filtering `deleted: false` first drops no live record.
+
+export interface LiveRecord {
+  _id: Types.ObjectId;
+  recordId: string;
+  data: unknown;
+  lastUpdateTime: Date | null;
+  syncedAt: Date;
+}
+
+/** The live records of one resource, one per record id (its newest version), in no particular order. */
+export async function readLiveRecords(
+  SyncedRecord: SyncedRecordModel,
+  shopToken: string,
+  resource: string,
+  options: { withData?: boolean } = {},
+): Promise<LiveRecord[]> {
+  const docs = await SyncedRecord.find(
+    { shopToken, resource, deleted: false },
+    { _id: 1, recordId: 1, lastUpdateTime: 1, syncedAt: 1, ...(options.withData === false ? {} : { data: 1 }) },
+  ).lean();
+  const newest = new Map<string, LiveRecord>();
+  for (const doc of docs) {
+    const held = newest.get(doc.recordId);
+    if (!held || compareIds(held._id, doc._id) < 0)
+      newest.set(doc.recordId, {
+        _id: doc._id,
+        recordId: doc.recordId,
+        data: doc.data ?? null,
+        lastUpdateTime: doc.lastUpdateTime ?? null,
+        syncedAt: doc.syncedAt,
+      });
+  }
+  return [...newest.values()];
+}
+
+/**
+ * Live records per resource: distinct ids, not documents (a `countDocuments` counts a changed record twice in
+ * the FerretDB path's window). One aggregation for all resources: the server groups, only the counts travel.
+ */
+export async function countLiveRecords(
+  SyncedRecord: SyncedRecordModel,
+  shopToken: string,
+  resources: string[],
+): Promise<Record<string, number>> {
+  const rows = await SyncedRecord.aggregate<{ _id: string; n: number }>([
+    { $match: { shopToken, resource: { $in: resources }, deleted: false } },
+    { $group: { _id: { resource: '$resource', recordId: '$recordId' } } },
+    { $group: { _id: '$_id.resource', n: { $sum: 1 } } },
+  ]);
+  const counts = Object.fromEntries(resources.map((resource) => [resource, 0]));
+  for (const row of rows) counts[row._id] = row.n;
+  return counts;
+}
 
 /** Number of duplicate-key write errors when that is all that failed, else null (a real error). */
 function duplicateKeyErrors(error: unknown): number | null {

@@ -9,6 +9,7 @@ import { utcDay } from '../../upgates/usage-ledger.js';
 import { shopStateQuery, type ShopStatusView } from '../../../workflows/messages.js';
 import type { AppDeps } from '../deps.js';
 import { withDatabaseDeadline } from '../database-deadline.js';
+import { countLiveRecords } from '../../db/record-store.js';
 import { unmappedVersionNotice } from '../lifecycle/version-notice.js';
 import { effectiveSettings, type SettingValues } from './settings-form.js';
 
@@ -85,8 +86,9 @@ type Counts = Record<string, number>;
 const countCache = new Map<string, { at: number; counts: Promise<Counts> }>();
 
 /**
- * Synced records per resource: one indexed count per resource (cheap on MongoDB, where the unique index
- * starts with shopToken+resource). FerretDB on SQLite scans instead and can take seconds under load, so
+ * Synced records per resource: distinct live ids (countLiveRecords; a document count would count a changed
+ * record twice while the FerretDB write path holds both its versions), one aggregation over the unique index's
+ * shopToken+resource prefix on MongoDB. FerretDB on SQLite scans instead and can take seconds under load, so
  * the page waits at most COUNT_BUDGET_MS; late counts still land in a short per-process cache for the
  * next view. Returns null when they are not ready in time.
  */
@@ -96,9 +98,7 @@ export async function recordCounts(deps: AppDeps, shopToken: string, resources: 
   for (const [k, entry] of countCache) if (now - entry.at > COUNT_TTL_MS) countCache.delete(k);
   let entry = countCache.get(key);
   if (!entry) {
-    const counts = Promise.all(
-      resources.map((resource) => deps.db.models.SyncedRecord.countDocuments({ shopToken, resource, deleted: false })),
-    ).then((values) => Object.fromEntries(resources.map((r, i) => [r, values[i] ?? 0])));
+    const counts = countLiveRecords(deps.db.models.SyncedRecord, shopToken, resources);
     entry = { at: now, counts };
     countCache.set(key, entry);
     counts.catch(() => countCache.delete(key));
