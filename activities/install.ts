@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { InstalledSignal } from '../workflows/messages.js';
 import { installedSignal } from '../workflows/messages.js';
 import { signalWithStartShop } from '../src/temporal/shop-workflow-client.js';
-import { UpgatesAuthError, UpgatesForbiddenError } from '../src/upgates/errors.js';
+import { UpgatesAuthError, UpgatesForbiddenError, UpgatesLoginBlockedError } from '../src/upgates/errors.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
 import type { ActivityDeps } from './deps.js';
 import { clientForShop, loadShop, profileOf } from './shop-context.js';
@@ -16,17 +16,23 @@ export const INSTALL_MESSAGES = {
     'The add-on is not allowed to read the shop owner details (HTTP 403). Please check that the add-on has the "Owner" API access in Upgates and activate it again.',
   unavailable:
     'Upgates did not answer while we were reading the shop owner details. Please try activating the add-on again in a few minutes.',
+  loginBlocked:
+    'Upgates is temporarily refusing API logins from our servers (HTTP 403 after failed logins, for up to an hour). Please try activating the add-on again in an hour.',
 };
 
 export function createInstallActivities(deps: ActivityDeps) {
   const { Shop, Account } = deps.db.models;
   return {
     async fetchOwnerAndPairAccount({ shopToken }: { shopToken: string }): Promise<{ projectName: string | null }> {
-      const { client } = await clientForShop(deps, shopToken);
       let owner: Record<string, unknown>;
       try {
+        const { client } = await clientForShop(deps, shopToken);
         owner = (await client.getOwner({ priority: 'mandatory' })) as Record<string, unknown>;
       } catch (error) {
+        // The owner is waiting for the answer: a block that lasts up to an hour is an answer, not a retry.
+        if (error instanceof UpgatesLoginBlockedError || (error instanceof ApplicationFailure && error.type === 'UpgatesLoginBlockedError'))
+          throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.loginBlocked, 'LoginBlocked');
+        if (error instanceof ApplicationFailure) throw error;
         if (error instanceof UpgatesAuthError) throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.credentials, 'CredentialsRejected');
         if (error instanceof UpgatesForbiddenError)
           throw ApplicationFailure.nonRetryable(INSTALL_MESSAGES.ownerAccess, 'OwnerAccessDenied');

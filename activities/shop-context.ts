@@ -5,9 +5,18 @@ import type { AddonProfileName } from '../src/config.js';
 import type { ShopDoc } from '../src/db/models/shop.js';
 import { getProfile } from '../src/profiles/index.js';
 import type { ProfileVersion } from '../src/profiles/types.js';
+import {
+  accessesNotGranted,
+  activeLoginBlock,
+  credentialsRejectedAt,
+  recordAccessNotGranted,
+  recordCredentialsRejected,
+  recordLoginBlocked,
+} from '../src/shops/api-access-state.js';
 import { activeApiMoveRefusal, recordApiMoveRefusal } from '../src/shops/api-move-refusal.js';
 import { apiHostPolicyFor } from '../src/upgates/api-host-policy.js';
 import { createUpgatesClient, type UpgatesClient } from '../src/upgates/client.js';
+import { UpgatesAccessNotGrantedError } from '../src/upgates/errors.js';
 import type { Access } from '../src/upgates/resources.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -43,8 +52,10 @@ export async function clientForShop(
     // A 301 pointed at a host outside the API host policy: no request for this shop until a new activation.
     throw ApplicationFailure.nonRetryable(`Shop ${shopToken} API calls stopped: refused move to ${refusal.host}`, 'ApiMoveRefused');
   }
+  refuseWhileApiAccessStopped(shop);
   const credentials = deps.cipher.decrypt(shop.credentials as Parameters<typeof deps.cipher.decrypt>[0], shopToken);
   const profile = profileOf(shop);
+  const credentialsVersion = shop.credentialsVersion ?? 0;
   const client = createUpgatesClient({
     shopToken,
     credentials,
@@ -52,6 +63,20 @@ export async function clientForShop(
     declaredCallsPerDay: declaredCallsPerDay(profile),
     timeoutMs: deps.upgatesTimeoutMs ?? 30_000,
     apiHostPolicy: apiHostPolicyFor(deps.config.env, deps.config.upgates.apiHosts),
+    classifyForbidden: true,
+    notGranted: new Set(accessesNotGranted(shop)),
+    onCredentialsRejected: async () => {
+      await recordCredentialsRejected(deps.db.models.Shop, shopToken, credentialsVersion);
+      deps.logger.warn({ shopToken }, 'Upgates rejected the shop credentials (401); its API calls stop until a new activation');
+    },
+    onAccessNotGranted: async (access) => {
+      await recordAccessNotGranted(deps.db.models.Shop, shopToken, access, { credentialsVersion, version: shop.version });
+      deps.logger.warn({ shopToken, access }, 'Upgates did not grant this access (403); skipped from now on');
+    },
+    onLoginBlocked: async (until) => {
+      await recordLoginBlocked(deps.db.models.Shop, shopToken, until);
+      deps.logger.warn({ shopToken, until }, 'Upgates refuses every call (403: login block or inactive API user); waiting');
+    },
     onMoveRefused: async (refusedApiUrl, reason) => {
       await recordApiMoveRefusal(deps.db.models.Shop, shopToken, shop.credentialsVersion ?? 0, refusedApiUrl, reason);
       deps.logger.warn({ shopToken, reason }, 'shop move to a host outside the API host policy refused; its API calls stop');
@@ -67,4 +92,38 @@ export async function clientForShop(
     },
   });
   return { shop, client, profile };
+}
+
+/** Before any request: a 401 latch or a running login block stops the shop's calls (api-access-state.ts). */
+function refuseWhileApiAccessStopped(shop: LoadedShop): void {
+  if (credentialsRejectedAt(shop)) {
+    // No retry: only new credentials (a new activation) can help, and every try is a failed login.
+    throw ApplicationFailure.nonRetryable(
+      `Shop ${shop.token} API calls stopped: Upgates rejected its credentials (401)`,
+      'CredentialsRejected',
+    );
+  }
+  const blockedUntil = activeLoginBlock(shop);
+  if (blockedUntil) {
+    // Retryable: Temporal schedules the next attempt when the block ends; the workflow does not fail.
+    throw ApplicationFailure.create({
+      type: 'UpgatesLoginBlockedError',
+      message: `Shop ${shop.token} API calls wait: Upgates refuses logins until ${blockedUntil.toISOString()} (403)`,
+      nonRetryable: false,
+      nextRetryDelay: Math.max(1_000, blockedUntil.getTime() - Date.now()),
+    });
+  }
+}
+
+/**
+ * Runs `work`; when Upgates refused an access as not granted (recorded on the shop by the client), answers
+ * `skipped` instead, so the activity goes on with the other resources and the workflow with the next step.
+ */
+export async function skipNotGranted<T>(skipped: T, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UpgatesAccessNotGrantedError) return skipped;
+    throw error;
+  }
 }

@@ -9,7 +9,7 @@ import type { UpgatesClient } from '../src/upgates/client.js';
 import { chunk } from '../src/upgates/batching.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
 import type { ActivityDeps } from './deps.js';
-import { clientForShop, profileOf, loadShop } from './shop-context.js';
+import { clientForShop, profileOf, loadShop, skipNotGranted } from './shop-context.js';
 import { parseEventTime, toRecordVersion } from './record-mapping.js';
 
 type MirroredResource = Exclude<SyncResource, 'productVariants'>;
@@ -98,37 +98,40 @@ export function createSyncActivities(deps: ActivityDeps) {
     },
 
     async syncPages(input: SyncPagesInput): Promise<SyncPagesResult> {
-      return withFailureMapping(async () => {
-        const resource = input.resource as MirroredResource;
-        const { client } = await clientForShop(deps, input.shopToken);
-        if (!PAGINATED.has(resource)) {
-          const items = await fetchCodeList(client, resource, input.priority);
-          return { nextPage: null, totalPages: 1, records: await upsertItems(input.shopToken, resource, items) };
-        }
-        const query: Record<string, string> = {};
-        if (input.creationTimeFrom) query.creation_time_from = apiTime(input.creationTimeFrom);
-        if (input.lastUpdateTimeFrom) query.last_update_time_from = apiTime(input.lastUpdateTimeFrom);
-        // Oldest first, so orders created during the sync land on later pages instead of shifting earlier ones.
-        if (resource === 'orders')
-          Object.assign(query, { order_by: input.lastUpdateTimeFrom ? 'last_update_time' : 'creation_time', order_dir: 'asc' });
+      // An access Upgates did not grant (403, recorded on the shop): the resource is done, the sync goes on.
+      return withFailureMapping(() =>
+        skipNotGranted({ nextPage: null, totalPages: 0, records: 0 }, async () => {
+          const resource = input.resource as MirroredResource;
+          const { client } = await clientForShop(deps, input.shopToken);
+          if (!PAGINATED.has(resource)) {
+            const items = await fetchCodeList(client, resource, input.priority);
+            return { nextPage: null, totalPages: 1, records: await upsertItems(input.shopToken, resource, items) };
+          }
+          const query: Record<string, string> = {};
+          if (input.creationTimeFrom) query.creation_time_from = apiTime(input.creationTimeFrom);
+          if (input.lastUpdateTimeFrom) query.last_update_time_from = apiTime(input.lastUpdateTimeFrom);
+          // Oldest first, so orders created during the sync land on later pages instead of shifting earlier ones.
+          if (resource === 'orders')
+            Object.assign(query, { order_by: input.lastUpdateTimeFrom ? 'last_update_time' : 'creation_time', order_dir: 'asc' });
 
-        // A full (first) sync writes mostly new records: insert first, fall back per record to the guard.
-        const expectNew = !input.lastUpdateTimeFrom;
-        const first = await client.getPage(resource, input.fromPage, query, { priority: input.priority });
-        let count = await upsertItems(input.shopToken, resource, first.items as Array<Record<string, unknown>>, expectNew);
-        const totalPages = first.info.number_of_pages ?? 0;
-        heartbeat({ page: input.fromPage });
-        const last = Math.min(totalPages, input.fromPage + input.maxPages - 1);
-        const rest = [];
-        for (let page = input.fromPage + 1; page <= last; page++) rest.push(page);
-        for (const wave of chunk(rest, PARALLEL_CALLS)) {
-          const pages = await Promise.all(wave.map((page) => client.getPage(resource, page, query, { priority: input.priority })));
-          for (const page of pages)
-            count += await upsertItems(input.shopToken, resource, page.items as Array<Record<string, unknown>>, expectNew);
-          heartbeat({ page: wave[wave.length - 1] });
-        }
-        return { nextPage: last < totalPages ? last + 1 : null, totalPages, records: count };
-      });
+          // A full (first) sync writes mostly new records: insert first, fall back per record to the guard.
+          const expectNew = !input.lastUpdateTimeFrom;
+          const first = await client.getPage(resource, input.fromPage, query, { priority: input.priority });
+          let count = await upsertItems(input.shopToken, resource, first.items as Array<Record<string, unknown>>, expectNew);
+          const totalPages = first.info.number_of_pages ?? 0;
+          heartbeat({ page: input.fromPage });
+          const last = Math.min(totalPages, input.fromPage + input.maxPages - 1);
+          const rest = [];
+          for (let page = input.fromPage + 1; page <= last; page++) rest.push(page);
+          for (const wave of chunk(rest, PARALLEL_CALLS)) {
+            const pages = await Promise.all(wave.map((page) => client.getPage(resource, page, query, { priority: input.priority })));
+            for (const page of pages)
+              count += await upsertItems(input.shopToken, resource, page.items as Array<Record<string, unknown>>, expectNew);
+            heartbeat({ page: wave[wave.length - 1] });
+          }
+          return { nextPage: last < totalPages ? last + 1 : null, totalPages, records: count };
+        }),
+      );
     },
 
     async fetchAndUpsert({
@@ -142,45 +145,48 @@ export function createSyncActivities(deps: ActivityDeps) {
       ids: string[];
       priority: CallPriority;
     }) {
-      return withFailureMapping(async () => {
-        if (resource === 'productVariants') return { fetched: 0, tombstoned: 0 };
-        const { client } = await clientForShop(deps, shopToken);
-        const byId = BY_ID[resource];
-        let items: Array<Record<string, unknown>>;
-        items = [];
-        if (byId) {
-          // Up to 3 calls of 100 ids in flight, then store that wave before fetching the next (bounded memory,
-          // and a heartbeat per wave so a crashed worker's attempt is retried quickly).
-          for (const wave of chunk(chunk(ids, 100), PARALLEL_CALLS)) {
-            const results = await Promise.all(wave.map((part) => client.fetchByIds(byId, part, { priority })));
-            const waveItems = results.flat() as Array<Record<string, unknown>>;
-            heartbeat();
-            await upsertItems(shopToken, resource, waveItems);
-            items.push(...waveItems);
+      // Ids of an access Upgates did not grant cannot be fetched, now or later: dropped, never tombstoned.
+      return withFailureMapping(() =>
+        skipNotGranted({ fetched: 0, tombstoned: 0 }, async () => {
+          if (resource === 'productVariants') return { fetched: 0, tombstoned: 0 };
+          const { client } = await clientForShop(deps, shopToken);
+          const byId = BY_ID[resource];
+          let items: Array<Record<string, unknown>>;
+          items = [];
+          if (byId) {
+            // Up to 3 calls of 100 ids in flight, then store that wave before fetching the next (bounded memory,
+            // and a heartbeat per wave so a crashed worker's attempt is retried quickly).
+            for (const wave of chunk(chunk(ids, 100), PARALLEL_CALLS)) {
+              const results = await Promise.all(wave.map((part) => client.fetchByIds(byId, part, { priority })));
+              const waveItems = results.flat() as Array<Record<string, unknown>>;
+              heartbeat();
+              await upsertItems(shopToken, resource, waveItems);
+              items.push(...waveItems);
+            }
+          } else {
+            // Code lists without an ids filter (order statuses, languages): small, fetched whole.
+            items = await fetchCodeList(client, resource, priority);
+            await upsertItems(shopToken, resource, items);
           }
-        } else {
-          // Code lists without an ids filter (order statuses, languages): small, fetched whole.
-          items = await fetchCodeList(client, resource, priority);
-          await upsertItems(shopToken, resource, items);
-        }
-        // An id we were told about that Upgates no longer returns was deleted meanwhile.
-        const seen = new Set(items.map((item) => toRecordVersion(resource, item).recordId));
-        const missing = ids.filter((id) => !seen.has(id));
-        const now = new Date();
-        const tombstoned = missing.length
-          ? await records.tombstone(
-              shopToken,
-              resource,
-              missing.map((recordId) => ({ recordId, deletedAt: now })),
-              now,
-              { onProgress: () => heartbeat() },
-            )
-          : 0;
-        return {
-          fetched: byId ? items.length : items.filter((i) => ids.includes(toRecordVersion(resource, i).recordId)).length,
-          tombstoned,
-        };
-      });
+          // An id we were told about that Upgates no longer returns was deleted meanwhile.
+          const seen = new Set(items.map((item) => toRecordVersion(resource, item).recordId));
+          const missing = ids.filter((id) => !seen.has(id));
+          const now = new Date();
+          const tombstoned = missing.length
+            ? await records.tombstone(
+                shopToken,
+                resource,
+                missing.map((recordId) => ({ recordId, deletedAt: now })),
+                now,
+                { onProgress: () => heartbeat() },
+              )
+            : 0;
+          return {
+            fetched: byId ? items.length : items.filter((i) => ids.includes(toRecordVersion(resource, i).recordId)).length,
+            tombstoned,
+          };
+        }),
+      );
     },
 
     async applyTombstones({
@@ -221,14 +227,18 @@ export function createSyncActivities(deps: ActivityDeps) {
         for (const resource of profile.codeLists) if (isMirrored(resource)) resources.add(resource as MirroredResource);
         let count = 0;
         for (const resource of resources) {
-          if (!INCREMENTAL.has(resource)) {
-            if (!PAGINATED.has(resource)) count += await upsertItems(shopToken, resource, await fetchCodeList(client, resource, priority));
-            continue;
-          }
-          for await (const page of client.iteratePages(resource as 'orders', { last_update_time_from: apiTime(since) }, { priority })) {
-            count += await upsertItems(shopToken, resource, page.items as Array<Record<string, unknown>>);
-            heartbeat();
-          }
+          // An access Upgates did not grant is skipped; the other resources are still caught up.
+          await skipNotGranted(undefined, async () => {
+            if (!INCREMENTAL.has(resource)) {
+              if (!PAGINATED.has(resource))
+                count += await upsertItems(shopToken, resource, await fetchCodeList(client, resource, priority));
+              return;
+            }
+            for await (const page of client.iteratePages(resource as 'orders', { last_update_time_from: apiTime(since) }, { priority })) {
+              count += await upsertItems(shopToken, resource, page.items as Array<Record<string, unknown>>);
+              heartbeat();
+            }
+          });
         }
         return { records: count };
       });

@@ -38,7 +38,10 @@ export function createGate(ctx: SandboxContext, failed: FailedLogins, faults: Fa
     });
 
     const auth = authenticate(ctx, failed, req);
-    if (!auth.ok) return sendError(res, auth.status, auth.message);
+    if (!auth.ok) {
+      if (auth.retryAfterSeconds) res.setHeader('Retry-After', String(auth.retryAfterSeconds));
+      return sendError(res, auth.status, auth.message);
+    }
     const shop = auth.shop;
     record.shopToken = shop.token;
     res.locals.shop = shop;

@@ -2,7 +2,7 @@
 // v2, lifecycle callbacks and webhook deliveries. See sandbox/README.md.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FailedLogins } from './auth.js';
+import { FailedLogins, type FailedLoginRecord } from './auth.js';
 import { SandboxClock } from './clock.js';
 import { type SandboxContext, silentLogger } from './context.js';
 import { Faults } from './faults.js';
@@ -29,6 +29,7 @@ import type {
 import { WebhookSender } from './webhook-sender.js';
 
 export type * from './types.js';
+export type { FailedLoginRecord } from './auth.js';
 export type { ShopDataView } from './shop.js';
 export type { InstallOptions, OpenOptions, UninstallOptions, VersionOptions, RepeatOptions, CallbackOptions } from './lifecycle-driver.js';
 export { TARIFF_LIMITS } from './rate-limit.js';
@@ -67,8 +68,10 @@ export interface Sandbox {
   readonly calls: ApiCallRecord[];
   clearCalls(): void;
   maxConcurrency(token: string): number;
-  /** Forget failed logins (the 5/hour block). */
+  /** Forget failed logins (the 5/hour block) and their log. */
   clearFailedLogins(): void;
+  /** Every failed login (401) so far: IP, login and sandbox time; never the key. */
+  readonly failedLogins: readonly FailedLoginRecord[];
   faults: { set(tokenOrAll: string, f: FaultConfig): void; clear(tokenOrAll?: string): void };
   flushWebhooks(): Promise<void>;
   waitForDeliveriesIdle(timeoutMs?: number): Promise<void>;
@@ -86,7 +89,8 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
     webhookBatchWindowMs: o.webhookBatchWindowMs ?? 50,
     maxConcurrent: o.maxConcurrent ?? 3,
     failedLoginLimit: o.failedLoginLimit ?? 5,
-    failedLoginScope: o.failedLoginScope ?? 'ip+user',
+    failedLoginScope: o.failedLoginScope ?? 'ip',
+    loginBlockRetryAfter: o.loginBlockRetryAfter ?? false,
     ownerAsArray: o.ownerAsArray ?? true,
     emptyNumberOfPages: o.emptyNumberOfPages ?? 0,
     webhookDeleteKey: o.webhookDeleteKey ?? 'deleted',
@@ -183,6 +187,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     maxConcurrency: (token) => ctx.shops.get(token)?.maxInFlight ?? 0,
     clearFailedLogins: () => failed.clear(),
+    get failedLogins() {
+      return failed.log;
+    },
     faults: { set: (t, f) => faults.set(t, f), clear: (t) => faults.clear(t) },
     flushWebhooks: () => sender.flush(),
     waitForDeliveriesIdle: (ms) => sender.waitIdle(ms),

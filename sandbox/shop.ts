@@ -103,6 +103,14 @@ export class ShopState {
     return this.credentials;
   }
 
+  /**
+   * The owner regenerated the add-on's API key in the admin: same login, new key. The add-on's stored key
+   * gets 401 until a new activation hands it the new one. Webhooks stay (they belong to the login).
+   */
+  changeApiKey(): void {
+    if (this.credentials) this.credentials = { ...this.credentials, apiKey: randomBytes(20).toString('hex') };
+  }
+
   /** Uninstall: the access is deleted (401 afterwards) and everything bound to it goes too. */
   revokeCredentials(): void {
     const c = this.credentials;

@@ -39,8 +39,16 @@ export interface SandboxOptions {
   maxConcurrent?: number;
   /** Failed logins per hour before 403. Default 5. */
   failedLoginLimit?: number;
-  /** Upgates counts per IP; 'ip+user' isolates shops sharing 127.0.0.1 in tests. Default 'ip+user'. */
+  /**
+   * Documented: Upgates counts failed logins per IP, so 5 of them block every login from that IP (default 'ip').
+   * 'ip+user' is an explicit opt-out for tests that fail logins on purpose and share 127.0.0.1 with other shops.
+   */
   failedLoginScope?: 'ip' | 'ip+user';
+  /**
+   * The login-block 403 carries `Retry-After` (seconds until the block ends). Upgates documents the header on
+   * 429 only, so default false; tests use it to play a block that ends soon.
+   */
+  loginBlockRetryAfter?: boolean;
   /** `/owner` as `{"owner":[{...}]}` (true, default) or `{"owner":{...}}`. */
   ownerAsArray?: boolean;
   /** `number_of_pages` for an empty result (undocumented). Default 0. */

@@ -68,9 +68,14 @@ export function buildReport(input: ReportInput): DoctorReport {
             detail: 'every endpoint answered 403: API user inactive or IP blocked after failed logins?',
           }
         : {
-            ok: owner !== undefined && owner.outcome !== 'error',
+            // A 403 means the login passed (the access is what is missing); a 429 or 5xx says nothing either way.
+            ok: owner !== undefined && ['ok', 'schema-mismatch', 'not-granted'].includes(owner.outcome),
             target: owner?.endpoint ?? '-',
-            detail: owner ? `answered (${owner.outcome})` : 'not checked: nothing was sent',
+            detail: !owner
+              ? 'not checked: nothing was sent'
+              : ['ok', 'schema-mismatch', 'not-granted'].includes(owner.outcome)
+                ? `accepted (${owner.endpoint}: ${owner.outcome})`
+                : `not determined (${owner.endpoint}: ${owner.outcome})`,
           };
   if (!credentials.ok) blockers.push(`credentials: ${credentials.detail}`);
 

@@ -57,8 +57,8 @@ export async function runDoctor(argv: string[], env: NodeJS.ProcessEnv): Promise
       dispatcher: recorder.dispatcher,
       timeoutMs: PROBE_TIMEOUT_MS,
       userAgent: 'upgates-addon-backend doctor',
-      // A 429 is reported, not waited out: the doctor must not add load to a throttled shop.
-      inlineThrottleWaitMs: 0,
+      // 429 as the app handles it: short Retry-After waits honoured in place (the running app may share the
+      // shop's 3 concurrent requests), a long one reported as a blocker.
     });
     // A refused API URL never receives the credentials.
     probes = apiUrlPolicy.ok ? await runProbes(client, probesFor(pv), recorder.exchanges) : [];

@@ -75,6 +75,16 @@ export interface CreateUpgatesClientOptions {
   inlineThrottleWaitMs?: number;
   /** Wait assumed for a 429 without Retry-After (default 10 s). */
   throttleFallbackMs?: number;
+  /** First 401: store the shop's "credentials rejected" latch (awaited). See http.ts. */
+  onCredentialsRejected?: () => Promise<void> | void;
+  /** Tell "access not granted" from "login blocked" on a 403 (one extra always-allowed call). See http.ts. */
+  classifyForbidden?: boolean;
+  onAccessNotGranted?: (access: Access) => Promise<void> | void;
+  onLoginBlocked?: (until: Date) => Promise<void> | void;
+  /** Accesses already known not granted: refused without a request. */
+  notGranted?: ReadonlySet<Access>;
+  /** Login block length when the 403 names none (default 1 hour, as documented). */
+  loginBlockFallbackMs?: number;
 }
 
 /** A write item: free-form fields plus the key Upgates pairs on. */
@@ -364,6 +374,12 @@ export function createUpgatesClient(options: CreateUpgatesClientOptions): Upgate
     dispatcher: options.dispatcher,
     inlineThrottleWaitMs: options.inlineThrottleWaitMs,
     throttleFallbackMs: options.throttleFallbackMs,
+    onCredentialsRejected: options.onCredentialsRejected,
+    classifyForbidden: options.classifyForbidden,
+    onAccessNotGranted: options.onAccessNotGranted,
+    onLoginBlocked: options.onLoginBlocked,
+    notGranted: options.notGranted,
+    loginBlockFallbackMs: options.loginBlockFallbackMs,
   });
   return new UpgatesClient(http);
 }

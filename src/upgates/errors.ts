@@ -19,15 +19,38 @@ export class UpgatesAuthError extends UpgatesError {
   readonly status = 401;
 }
 
-/** 403: the API user lacks the privilege for this access, is inactive, or the IP is blocked after failed logins. */
+/**
+ * 403: the API user lacks the privilege for this access, is inactive, or the IP is blocked after failed logins.
+ * Upgates documents all three under one status with an undocumented body; http.ts tells them apart (when
+ * asked to) with one call to an endpoint every API user may read, and throws one of the two subclasses below.
+ * This base class alone means "not classified" (no probe, or the probe itself failed).
+ */
 export class UpgatesForbiddenError extends UpgatesError {
-  readonly retryable = false;
+  readonly retryable: boolean = false;
   readonly status = 403;
   constructor(
     readonly access: Access,
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** 403 while the login works: this access is not granted to the add-on. Permanent for these credentials. */
+export class UpgatesAccessNotGrantedError extends UpgatesForbiddenError {}
+
+/**
+ * 403 for every request, even the always-allowed ones: the IP is blocked after failed logins (for up to an
+ * hour, floating window) or the API user is inactive. Retryable, but not before `retryAt`.
+ */
+export class UpgatesLoginBlockedError extends UpgatesForbiddenError {
+  override readonly retryable = true;
+  constructor(
+    access: Access,
+    message: string,
+    readonly retryAt: Date,
+  ) {
+    super(access, message);
   }
 }
 

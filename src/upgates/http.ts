@@ -14,8 +14,10 @@ import {
 } from './api-host-policy.js';
 import { sharedDispatcher } from './dispatcher.js';
 import {
+  UpgatesAccessNotGrantedError,
   UpgatesAuthError,
   UpgatesForbiddenError,
+  UpgatesLoginBlockedError,
   UpgatesMovedError,
   UpgatesNetworkError,
   UpgatesPayloadTooLargeError,
@@ -26,6 +28,7 @@ import {
 } from './errors.js';
 import { buildQuery, type Query } from './query.js';
 import type { Access, HttpMethod } from './resources.js';
+import { credentialsKnownRejected, rememberRejectedCredentials } from './rejected-credentials.js';
 import { parseRetryAfter } from './retry-after.js';
 import { shopSemaphore } from './semaphore.js';
 import type { UsageGuard } from './usage-guard.js';
@@ -67,6 +70,23 @@ export interface HttpSettings {
   inlineThrottleWaitMs?: number | undefined;
   /** Wait assumed for a 429 without a usable Retry-After. */
   throttleFallbackMs?: number | undefined;
+  /**
+   * Called (awaited) on the first 401, before the error is thrown: store the shop's "credentials rejected"
+   * latch so no later activity tries them again. The process itself already refuses further requests.
+   */
+  onCredentialsRejected?: (() => Promise<void> | void) | undefined;
+  /**
+   * Tell a 403's two meanings apart with one `GET /webhooks` (every API user may read it): answered 2xx, the
+   * access is not granted (UpgatesAccessNotGrantedError, `onAccessNotGranted`); refused too, the login is
+   * blocked or the user inactive (UpgatesLoginBlockedError, `onLoginBlocked`). Off: a plain UpgatesForbiddenError.
+   */
+  classifyForbidden?: boolean | undefined;
+  onAccessNotGranted?: ((access: Access) => Promise<void> | void) | undefined;
+  onLoginBlocked?: ((until: Date) => Promise<void> | void) | undefined;
+  /** Accesses already known not granted: refused here without a request. */
+  notGranted?: ReadonlySet<Access> | undefined;
+  /** How long a login block lasts when the 403 names no Retry-After (documented: 1 hour, floating). */
+  loginBlockFallbackMs?: number | undefined;
 }
 
 export interface ApiRequest extends CallOptions {
@@ -87,6 +107,10 @@ export const DEFAULT_THROTTLE_FALLBACK_MS = 10_000;
 const MAX_INLINE_THROTTLE_WAITS = 3;
 /** Timers and second-resolution dates: land just after the instant Upgates named, never on its edge. */
 const RETRY_AFTER_MARGIN_MS = 50;
+/** Upgates: 5 failed logins within an hour (floating window) block the IP; the block ends within the hour. */
+export const DEFAULT_LOGIN_BLOCK_MS = 3_600_000;
+/** Documented as allowed for every API user whatever its privileges, so a 403 here is never "not granted". */
+const ALWAYS_ALLOWED_PROBE: ApiRequest = { method: 'GET', access: 'webhooks:GET', path: '/webhooks' };
 
 interface Exchange {
   status: number;
@@ -101,6 +125,8 @@ export class UpgatesHttp {
   private readonly inlineThrottleWaitMs: number;
   private readonly throttleFallbackMs: number;
   private readonly dispatcher: Dispatcher;
+  /** Accesses found not granted during this client's life (and those the caller already knew). */
+  private readonly notGranted: Set<Access>;
 
   constructor(private readonly settings: HttpSettings) {
     this.apiUrl = trimSlash(settings.credentials.apiUrl);
@@ -110,6 +136,7 @@ export class UpgatesHttp {
     this.inlineThrottleWaitMs = settings.inlineThrottleWaitMs ?? DEFAULT_INLINE_THROTTLE_WAIT_MS;
     this.throttleFallbackMs = settings.throttleFallbackMs ?? DEFAULT_THROTTLE_FALLBACK_MS;
     this.dispatcher = settings.dispatcher ?? sharedDispatcher();
+    this.notGranted = new Set(settings.notGranted ?? []);
   }
 
   get shopToken(): string {
@@ -163,8 +190,49 @@ export class UpgatesHttp {
         );
       }
 
+      if (status === 401) await this.credentialsRejected();
+      if (status === 403 && this.settings.classifyForbidden) throw await this.classifyForbidden(req, exchange);
       throw errorForStatus(req, status);
     }
+  }
+
+  /** First 401 for these credentials: nothing else leaves this process with them, and the shop is latched. */
+  private async credentialsRejected(): Promise<void> {
+    rememberRejectedCredentials(this.shopToken, this.authorization);
+    await this.settings.onCredentialsRejected?.();
+  }
+
+  /** One always-allowed call decides what the 403 meant (see `classifyForbidden` in HttpSettings). */
+  private async classifyForbidden(req: ApiRequest, forbidden: Exchange): Promise<Error> {
+    const probe = isAlwaysAllowed(req) ? forbidden : await this.attempt(ALWAYS_ALLOWED_PROBE);
+    if (probe.status >= 200 && probe.status < 300) {
+      // /webhooks needs no grant: its 403 refuses one event family (one webhook), not the access itself.
+      if (!req.access.startsWith('webhooks:')) {
+        this.notGranted.add(req.access);
+        await this.settings.onAccessNotGranted?.(req.access);
+      }
+      return new UpgatesAccessNotGrantedError(req.access, `${describe(req)} answered 403: ${req.access} is not granted to the add-on`);
+    }
+    if (probe.status === 403) {
+      // Upgates documents Retry-After only on 429; honour one if a 403 ever carries it, else wait the hour.
+      const { delayMs } = parseRetryAfter({
+        retryAfter: header(forbidden, 'retry-after') ?? header(probe, 'retry-after'),
+        date: header(forbidden, 'date'),
+        fallbackMs: this.settings.loginBlockFallbackMs ?? DEFAULT_LOGIN_BLOCK_MS,
+      });
+      const until = new Date(Date.now() + delayMs + RETRY_AFTER_MARGIN_MS);
+      await this.settings.onLoginBlocked?.(until);
+      return new UpgatesLoginBlockedError(
+        req.access,
+        `${describe(req)} answered 403 and so did an always-allowed call: login blocked (failed logins from this IP) or API user inactive; retry after ${until.toISOString()}`,
+        until,
+      );
+    }
+    if (probe.status === 401) {
+      await this.credentialsRejected();
+      return new UpgatesAuthError(`${describe(req)} answered 403, then 401: credentials rejected (revoked or uninstalled?)`);
+    }
+    return errorForStatus(req, 403);
   }
 
   /** Throws (after reporting) when the policy refuses the new api_url: the credentials never go there. */
@@ -184,9 +252,17 @@ export class UpgatesHttp {
 
   /** One HTTP attempt: counted, inside the shop's concurrency slot, bounded by the timeout. */
   private async attempt(req: ApiRequest): Promise<Exchange> {
+    this.refuseKnownFailures(req);
     // Counted before sending and awaited: a crash after this line over-counts by one, never under-counts.
     await this.settings.ledger?.record(this.shopToken, req.access);
     const release = await shopSemaphore(this.shopToken).acquire();
+    try {
+      // Checked again in the slot: a request queued behind the one that met the 401 must not follow it.
+      this.refuseKnownFailures(req);
+    } catch (err) {
+      release();
+      throw err;
+    }
     const started = performance.now();
     let statusLabel = 'network';
     try {
@@ -201,6 +277,14 @@ export class UpgatesHttp {
       upgatesApiCalls.inc({ access: req.access, status: statusLabel });
       upgatesApiLatency.observe({ access: req.access }, (performance.now() - started) / 1000);
     }
+  }
+
+  /** Requests that cannot succeed are not sent: rejected credentials (another failed login), accesses not granted. */
+  private refuseKnownFailures(req: ApiRequest): void {
+    if (credentialsKnownRejected(this.shopToken, this.authorization))
+      throw new UpgatesAuthError(`${describe(req)} not sent: Upgates already rejected these credentials (401)`);
+    if (this.notGranted.has(req.access))
+      throw new UpgatesAccessNotGrantedError(req.access, `${describe(req)} not sent: ${req.access} is not granted to the add-on`);
   }
 
   private async send(req: ApiRequest): Promise<Exchange> {
@@ -245,6 +329,10 @@ function errorForStatus(req: ApiRequest, status: number): Error {
   if (status === 413) return new UpgatesPayloadTooLargeError(`${message}: payload too large`, req.itemCount ?? 0);
   if (status >= 500) return new UpgatesServerError(message, status);
   return new UpgatesRequestError(message, status);
+}
+
+function isAlwaysAllowed(req: ApiRequest): boolean {
+  return req.method === 'GET' && (req.path === '/status' || req.path === '/webhooks' || req.path.startsWith('/webhooks/'));
 }
 
 function header(exchange: Exchange, name: string): string | undefined {

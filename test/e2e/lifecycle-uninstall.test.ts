@@ -26,7 +26,9 @@ describe('uninstall and reinstall', () => {
   let e2e: E2E;
   beforeAll(async () => {
     // Retention far beyond the test: the purge must not interfere here (lifecycle-retention.test.ts covers it).
-    e2e = await startE2E('lc_uninstall', { env: { UNINSTALL_RETENTION_DAYS: '3650' } });
+    // Uninstalls revoke the access while activities may still run (401s, one per shop): opt out of the
+    // sandbox's per-IP failed-login block so shops of this file cannot block each other.
+    e2e = await startE2E('lc_uninstall', { env: { UNINSTALL_RETENTION_DAYS: '3650' }, sandbox: { failedLoginScope: 'ip+user' } });
   });
   afterAll(async () => {
     await e2e?.stop();
@@ -76,6 +78,7 @@ describe('uninstall and reinstall', () => {
     expect(hooks.length).toBeGreaterThan(0);
     const records = await e2e.app.db.models.SyncedRecord.countDocuments({ shopToken: shop.token });
     expect(records).toBeGreaterThanOrEqual(30);
+    expect(await e2e.app.db.connection.collection('reconcile_slots').countDocuments({ shopToken: shop.token })).toBe(1);
     const callsBefore = e2e.sandbox.calls.length;
 
     const first = await e2e.sandbox.lifecycle.uninstall(shop.token, { addonUrl: e2e.addonUrl });
@@ -124,6 +127,8 @@ describe('uninstall and reinstall', () => {
     expect(after.runId).toBe(shopRun.runId);
     expect(await runsOf(shopWorkflowId(shop.token))).toEqual([shopRun.runId]);
     expect(e2e.sandbox.calls.slice(callsBefore)).toEqual([]);
+    // Its reconciliation slot was given back for the next install (issue 18.4).
+    expect(await e2e.app.db.connection.collection('reconcile_slots').countDocuments({ shopToken: shop.token })).toBe(0);
   });
 
   it('reinstall within retention keeps the data and catches up with last_update_time_from only', async () => {

@@ -146,6 +146,7 @@ describe('npm run doctor', () => {
   it('a shop whose answers break the schema: names the field, exits 1', async () => {
     const shop = sb.createShop({ preinstalled: true, orders: 5 });
     sb.faults.set(shop.token, { corruptFields: [{ path: 'orders.0.order_number', value: { broken: true } }] });
+    // One after the other: two doctors on one shop could exceed its 3 concurrent requests (429).
     const text = await doctor(shop);
     const json = await doctor(shop, ['--json']);
     sb.faults.clear(shop.token);
@@ -159,7 +160,7 @@ describe('npm run doctor', () => {
     const orders = report.probes.find((p) => p.access === 'orders:GET');
     expect(orders?.outcome).toBe('schema-mismatch');
     expect(orders?.issues.map((i) => i.path)).toEqual(['orders.0.order_number']);
-  });
+  }, 240_000);
 
   it('rejected credentials: one call only (failed logins block the IP), named as the blocker, no key printed', async () => {
     const shop = sb.createShop({ preinstalled: true, orders: 5 });

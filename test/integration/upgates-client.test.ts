@@ -8,8 +8,10 @@ import { sendInBatches } from '../../src/upgates/batching.js';
 import { createUpgatesClient, type CreateUpgatesClientOptions } from '../../src/upgates/client.js';
 import { closeSharedDispatcher } from '../../src/upgates/dispatcher.js';
 import {
+  UpgatesAccessNotGrantedError,
   UpgatesAuthError,
   UpgatesForbiddenError,
+  UpgatesLoginBlockedError,
   UpgatesNetworkError,
   UpgatesPayloadTooLargeError,
   UpgatesServerError,
@@ -262,5 +264,85 @@ describe('concurrency and counting', () => {
     expect(expected).toMatchObject({ 'orders:GET': 5 + 3, 'owner:GET': 4, 'orders:PUT': 1, 'orderStatuses:GET': 3 });
     const summary = await ledger.getUsageSummary(utcDay());
     expect(summary.shops.find((s) => s.shopToken === shop.token)?.total).toBe(usage.total);
+  });
+});
+
+describe('401 and 403 (issue 13.2)', () => {
+  it('after a 401 no other request with those credentials leaves the process; the latch callback runs once', async () => {
+    const shop = newShop();
+    let latched = 0;
+    const options = { onCredentialsRejected: () => void latched++ };
+    const first = clientFor(shop, options);
+    const second = clientFor(shop, options);
+    const credentialsBefore = { ...shop.credentials! };
+    shop.changeApiKey();
+    const failedBefore = sb.failedLogins.length;
+    expect(await rejection(first.getOwner())).toBeInstanceOf(UpgatesAuthError);
+    // Racing requests of the same and of another client object: refused here, not sent.
+    const errors = await Promise.all([first.getOwner(), second.getLanguages(), second.getOwner()].map(rejection));
+    expect(errors.every((e) => e instanceof UpgatesAuthError && /not sent/.test(e.message))).toBe(true);
+    expect(sb.failedLogins.length - failedBefore).toBe(1);
+    expect(latched).toBe(1);
+    // New credentials are not affected by the memory of the old ones.
+    const fresh = createUpgatesClient({
+      shopToken: shop.token,
+      credentials: { ...credentialsBefore, apiKey: shop.credentials!.apiKey },
+      ledger,
+    });
+    await expect(fresh.getOwner()).resolves.toBeTruthy();
+  });
+
+  it('403 with classification: not granted (the login works) is named, reported once and not sent again', async () => {
+    const shop = newShop({ grantedAccesses: ['orders:GET'] });
+    const reported: Access[] = [];
+    const client = clientFor(shop, { classifyForbidden: true, onAccessNotGranted: (a) => void reported.push(a) });
+    const err = await rejection(client.getPayments());
+    expect(err).toBeInstanceOf(UpgatesAccessNotGrantedError);
+    expect(err).toBeInstanceOf(UpgatesForbiddenError);
+    expect((toTemporalFailure(err) as ApplicationFailure).nonRetryable).toBe(true);
+    expect(await rejection(client.getPayments())).toBeInstanceOf(UpgatesAccessNotGrantedError);
+    expect(reported).toEqual(['payments:GET']);
+    // One refused call and one probe of /webhooks; the second getPayments was not sent.
+    expect(callsOf(shop).map((c) => [c.access, c.status])).toEqual([
+      ['payments:GET', 403],
+      ['webhooks:GET', 200],
+    ]);
+    await expect(client.listOrders().next()).resolves.toBeTruthy();
+  });
+
+  it('403 with classification: a login block (the probe is refused too) waits for Retry-After or the hour', async () => {
+    const blocking = await startSandbox({ failedLoginLimit: 2 });
+    try {
+      const shop = blocking.createShop({ seed: 7, orders: 3, products: 1, preinstalled: true });
+      const wrong = `Basic ${Buffer.from('nobody:wrong').toString('base64')}`;
+      for (let k = 0; k < 2; k++) await fetch(`${shop.apiUrl}/owner`, { headers: { authorization: wrong } });
+      let blockedUntil: Date | undefined;
+      const client = createUpgatesClient({
+        shopToken: shop.token,
+        credentials: { ...shop.credentials! },
+        ledger,
+        classifyForbidden: true,
+        onLoginBlocked: (until) => void (blockedUntil = until),
+        onAccessNotGranted: () => {
+          throw new Error('a login block is not an access refusal');
+        },
+      });
+      const err = await rejection(client.getOrderStatuses());
+      expect(err).toBeInstanceOf(UpgatesLoginBlockedError);
+      expect(blockedUntil!.getTime() - Date.now()).toBeGreaterThan(3_600_000 - 60_000);
+      const failure = toTemporalFailure(err) as ApplicationFailure;
+      expect(failure.nonRetryable).toBe(false);
+      expect(failure.nextRetryDelay).toBeDefined();
+      // With a Retry-After (the sandbox can send one), the block ends when it says.
+      blocking.config.loginBlockRetryAfter = true;
+      blocking.clock.advance(3_600_000 - 5_000);
+      const soon = await rejection(client.getOrderStatuses());
+      expect(soon).toBeInstanceOf(UpgatesLoginBlockedError);
+      expect((soon as UpgatesLoginBlockedError).retryAt.getTime() - Date.now()).toBeLessThanOrEqual(6_000);
+      // Documented per IP: the block also refused the shop's own, correct login.
+      expect(blocking.failedLogins.every((f) => f.apiUser === 'nobody')).toBe(true);
+    } finally {
+      await blocking.stop();
+    }
   });
 });

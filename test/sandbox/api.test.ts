@@ -140,14 +140,42 @@ describe('writes', () => {
 });
 
 describe('auth', () => {
-  it('401 for bad credentials, 403 after 5 failures per hour', async () => {
+  it('401 for bad credentials, 403 after 5 failures per hour, for every login from the IP (default scope)', async () => {
+    const other = sb.createShop({ token: 'api-shop-same-ip', seed: 8, orders: 1, products: 1, preinstalled: true });
     const auth = basic(shop.credentials!.apiUser, 'wrong');
     for (let k = 0; k < 5; k++) expect((await api(shop, 'GET', '/orders', undefined, { auth })).status).toBe(401);
-    expect((await api(shop, 'GET', '/orders', undefined, { auth })).status).toBe(403);
-    // Even the right key is blocked from this IP + login for the hour.
+    expect(sb.failedLogins.map((f) => f.apiUser)).toEqual(Array(5).fill(shop.credentials!.apiUser));
+    expect(JSON.stringify(sb.failedLogins)).not.toContain(shop.credentials!.apiKey);
+    const blocked = await api(shop, 'GET', '/orders', undefined, { auth });
+    expect(blocked.status).toBe(403);
+    // Documented: Retry-After on 429 only; the block's 403 names no end unless asked to.
+    expect(blocked.headers.get('retry-after')).toBeNull();
+    // Even the right key is blocked, and so is another shop's login from the same IP, for the hour.
     expect((await api(shop, 'GET', '/orders')).status).toBe(403);
-    sb.clock.advance(3_600_001);
+    expect((await api(other, 'GET', '/status')).status).toBe(403);
+    sb.config.loginBlockRetryAfter = true;
+    sb.clock.advance(3_600_000 - 30_000);
+    const named = await api(other, 'GET', '/orders');
+    expect(named.status).toBe(403);
+    expect(Number(named.headers.get('retry-after'))).toBeGreaterThan(25);
+    expect(Number(named.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+    sb.config.loginBlockRetryAfter = false;
+    sb.clock.advance(30_001);
     expect((await api(shop, 'GET', '/status')).status).toBe(200);
+    expect((await api(other, 'GET', '/status')).status).toBe(200);
+  });
+  it("opt-out 'ip+user': failures of one login do not block another login from the same IP", async () => {
+    const isolated = await startSandbox({ failedLoginScope: 'ip+user' });
+    try {
+      const a = isolated.createShop({ token: 'scope-a', seed: 9, orders: 1, products: 1, preinstalled: true });
+      const b = isolated.createShop({ token: 'scope-b', seed: 10, orders: 1, products: 1, preinstalled: true });
+      const auth = basic(a.credentials!.apiUser, 'wrong');
+      for (let k = 0; k < 5; k++) expect((await api(a, 'GET', '/orders', undefined, { auth })).status).toBe(401);
+      expect((await api(a, 'GET', '/orders')).status).toBe(403);
+      expect((await api(b, 'GET', '/orders')).status).toBe(200);
+    } finally {
+      await isolated.stop();
+    }
   });
   it('403 for a resource/method not granted; /status and /webhooks always allowed', async () => {
     const ro = sb.createShop({ token: 'read-only', grantedAccesses: ['orders:GET'], preinstalled: true, orders: 5, products: 5 });

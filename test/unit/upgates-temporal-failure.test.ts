@@ -1,7 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import {
+  UpgatesAccessNotGrantedError,
   UpgatesAuthError,
+  UpgatesLoginBlockedError,
   UpgatesForbiddenError,
   UpgatesMovedError,
   UpgatesNetworkError,
@@ -48,6 +50,14 @@ describe('toTemporalFailure', () => {
     expect(failure.nonRetryable).toBe(false);
     expect(failure.nextRetryDelay).toBe(42_000);
     expect(asFailure(new UpgatesThrottledError('429', 0, undefined)).nextRetryDelay).toBe(1_000);
+  });
+
+  it('403 not granted stops; 403 login block waits until the block ends (issue 13.2)', () => {
+    expect(asFailure(new UpgatesAccessNotGrantedError('payments:GET', '403')).nonRetryable).toBe(true);
+    const blocked = asFailure(new UpgatesLoginBlockedError('orders:GET', '403', new Date(Date.now() + 3_600_000)));
+    expect(blocked.nonRetryable).toBe(false);
+    expect(Number(blocked.nextRetryDelay)).toBeGreaterThan(3_590_000);
+    expect(asFailure(new UpgatesLoginBlockedError('orders:GET', '403', new Date(Date.now() - 5))).nextRetryDelay).toBe(1_000);
   });
 
   it('leaves other errors alone', () => {

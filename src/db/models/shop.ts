@@ -42,6 +42,18 @@ const shopSchema = new Schema(
       type: new Schema({ host: String, reason: String, at: Date, credentialsVersion: Number }, { _id: false }),
       default: null,
     },
+    /**
+     * Upgates answered 401 to the credentials of `credentialsVersion` (src/shops/api-access-state.ts): no call
+     * for this shop until new credentials arrive (a new activation bumps credentialsVersion).
+     */
+    credentialsRejected: { type: new Schema({ at: Date, credentialsVersion: Number }, { _id: false }), default: null },
+    /** 403 on every call (failed-login block of the IP, or inactive API user): no call before this instant. */
+    loginBlockedUntil: { type: Date, default: null },
+    /** Accesses Upgates refused with 403 while the login worked; skipped while credentials and version stay. */
+    accessesNotGranted: {
+      type: [new Schema({ access: String, at: Date, credentialsVersion: Number, version: Number }, { _id: false })],
+      default: [],
+    },
   },
   { timestamps: true, minimize: false },
 );

@@ -4,6 +4,7 @@
 import { PROFILE_NAMES, expectedCallsPerDay, getProfile, type ProfileVersion } from '../../profiles/index.js';
 import type { AddonProfileName } from '../../config.js';
 import { shopWorkflowId } from '../../temporal/workflow-ids.js';
+import { accessesNotGrantedNotice, credentialsRejectedNotice } from '../../shops/api-access-state.js';
 import { apiMoveRefusalNotice } from '../../shops/api-move-refusal.js';
 import { utcDay } from '../../upgates/usage-ledger.js';
 import { shopStateQuery, type ShopStatusView } from '../../../workflows/messages.js';
@@ -142,7 +143,12 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
       token: shop.token,
       status: shop.status,
       projectName: shop.projectName ?? null,
-      installError: shop.installError ?? apiMoveRefusalNotice(shop, lang) ?? unmappedVersionNotice(shop, lang),
+      installError:
+        shop.installError ??
+        apiMoveRefusalNotice(shop, lang) ??
+        credentialsRejectedNotice(shop, lang) ??
+        unmappedVersionNotice(shop, lang) ??
+        accessesNotGrantedNotice(shop, lang),
       lastWebhookAt: shop.lastWebhookAt ?? null,
     },
     account: account ? { company: account.company ?? null, companyNumber: account.companyNumber ?? null } : null,
