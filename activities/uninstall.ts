@@ -1,7 +1,8 @@
-// Uninstall follow-up: stop the shop workflow, and after the retention period purge the mirror.
+// Uninstall follow-up: stop the shop workflow, and after the retention period erase everything of the shop.
 import { uninstallSignal } from '../workflows/messages.js';
 import { signalShopIfRunning } from '../src/temporal/shop-workflow-client.js';
 import { shopFlushLag } from '../src/metrics/fleet.js';
+import { eraseShopData } from '../src/db/shop-erasure.js';
 import type { ActivityDeps } from './deps.js';
 
 export function createUninstallActivities(deps: ActivityDeps) {
@@ -16,10 +17,10 @@ export function createUninstallActivities(deps: ActivityDeps) {
       const shop = await Shop.findOne({ token: shopToken }).lean();
       if (!shop || shop.status !== 'uninstalled' || shop.uninstalledAt?.toISOString() !== uninstalledAt)
         return { purged: false, records: 0 };
-      const records = await deps.records.purgeShop(shopToken);
-      await Shop.updateOne({ token: shopToken, status: 'uninstalled' }, { $set: { settings: {}, projectName: null, purgeAfter: null } });
-      deps.logger.info({ shopToken, records }, 'purged synced data after retention period');
-      return { purged: true, records };
+      // Everything stored for the shop, its own document last (issue 21; README, Personal data).
+      const erased = await eraseShopData(deps.db, deps.records, shopToken, shop.uninstalledAt);
+      deps.logger.info({ shopToken, ...erased }, 'purged the shop after the retention period');
+      return { purged: true, records: erased.records };
     },
 
     async noteShopSync({

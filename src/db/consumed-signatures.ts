@@ -18,6 +18,8 @@ export interface ConsumeInput {
 
 export interface ConsumedSignatures {
   consume(input: ConsumeInput): Promise<Consumption>;
+  /** Deletes entries whose time window has ended (what MongoDB's TTL monitor does; FerretDB has none). */
+  removeExpired(now?: Date): Promise<number>;
 }
 
 const stores = new WeakMap<Connection, ConsumedSignatures>();
@@ -48,6 +50,9 @@ function createStore(model: ConsumedSignatureModel): ConsumedSignatures {
         if (existing) return existing.callback === callback && existing.bodyDigest === bodyDigest ? 'duplicate' : 'replay';
       }
       return 'replay';
+    },
+    async removeExpired(now = new Date()) {
+      return (await model.deleteMany({ expiresAt: { $lt: now } })).deletedCount ?? 0;
     },
   };
 }
