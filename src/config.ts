@@ -66,6 +66,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().optional(),
   /** Record store write path for changed records: `auto` asks the server; tests force each path (README: MongoDB vs FerretDB guarantees). */
   RECORD_STORE_WRITE_PATH: z.enum(['auto', 'mongodb', 'ferretdb']).default('auto'),
+  /** OpenTelemetry collector base URL (OTLP/HTTP, e.g. http://otel-collector:4318); unset = tracing off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), z.string().url()]).optional(),
 });
 
 export interface Config {
@@ -102,6 +104,8 @@ export interface Config {
   recordStoreWritePath: 'auto' | 'mongodb' | 'ferretdb';
   trustProxyHops: number;
   metricsToken: string | undefined;
+  /** OpenTelemetry tracing (src/tracing): on when an OTLP endpoint is set. */
+  tracing: { otlpEndpoint: string | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -163,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defa
     recordStoreWritePath: e.RECORD_STORE_WRITE_PATH,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     metricsToken: e.METRICS_TOKEN || undefined,
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined },
   };
 }
 

@@ -18,6 +18,7 @@ import { createSessionTokens } from './security/session-token.js';
 import { createWebhookUrlKeys } from './shops/webhook-url-key.js';
 import { createNativeConnection, createTemporalClient } from './temporal/connection.js';
 import { createWorker } from './temporal/worker.js';
+import { activeTracing, startTracing } from './tracing/tracing.js';
 import { startUninstallSweep } from './temporal/uninstall-sweep.js';
 import { installSdkRuntime } from './temporal/sdk-runtime.js';
 import { createPublicKeySource, type PublicKeySource } from './upgates/public-key.js';
@@ -51,6 +52,9 @@ let defaultMetricsCollected = false;
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const role = options.role ?? config.role;
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Before the Temporal client and worker: they add the tracing interceptors when it is on (src/tracing).
+  const tracingBefore = activeTracing();
+  const tracing = startTracing(config.tracing);
   const db = await connectDatabase(config.mongodbUri);
   const temporal = await createTemporalClient(config.temporal);
   const cipher = createCredentialsCipher(config.appSecret);
@@ -132,6 +136,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     await runtime.workerDone?.catch(() => undefined);
     await temporal.connection.close().catch(() => undefined);
     await db.close();
+    if (tracing && tracing !== tracingBefore) await tracing.shutdown(); // flushes spans not exported yet
   };
   return runtime;
 }

@@ -5,6 +5,7 @@ import { getHealthz } from './routes/getHealthz.js';
 import { getReadyz } from './routes/getReadyz.js';
 import { getMetrics } from './routes/getMetrics.js';
 import { httpMetrics } from '../metrics/http.js';
+import { httpSpans } from '../tracing/http-spans.js';
 import { errorHandler } from './error-handler.js';
 import { mountUpgatesRoutes } from './routes/lifecycle-routes.js';
 import { mountUiRoutes } from './ui/routes.js';
@@ -14,6 +15,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(httpMetrics());
+  app.use(httpSpans()); // a no-op unless tracing is on (src/tracing)
   // Only the configured proxies' X-Forwarded-For counts; `true` would let any client choose its own IP.
   app.set('trust proxy', deps.config.trustProxyHops);
   app.get('/healthz', getHealthz());

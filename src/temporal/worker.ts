@@ -5,15 +5,24 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import type { ActivityDeps } from '../../activities/deps.js';
+import { tracingWorkerOptions, workflowTracingModule } from '../tracing/temporal.js';
+import { activeTracing } from '../tracing/tracing.js';
 
 // From src/ (tsx) the sources; from dist/ (npm start) the compiled file next to this one.
 const sourceWorkflows = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 export const workflowsPath = existsSync(sourceWorkflows) ? sourceWorkflows : sourceWorkflows.replace(/\.ts$/, '.js');
 /** Written by `npm run build` (dist/workflow-bundle.js); absent when running from the sources. */
 export const prebuiltBundlePath = fileURLToPath(new URL('../../workflow-bundle.js', import.meta.url));
+/** The same with the tracing interceptors inside (a bundle's interceptors cannot be added at start); used when tracing is on. */
+export const prebuiltTracedBundlePath = fileURLToPath(new URL('../../workflow-bundle-traced.js', import.meta.url));
 
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+/** `tracing: true` bundles the OpenTelemetry workflow interceptors (src/tracing/workflow-interceptors.ts) too. */
+export function bundleWorkflows(options: { tracing?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: quietBundlerLogger,
+    ...(options.tracing ? { workflowInterceptorModules: [workflowTracingModule] } : {}),
+  });
 }
 
 export interface CreateWorkerOptions {
@@ -25,11 +34,19 @@ export interface CreateWorkerOptions {
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const { config } = options.deps;
+  const tracing = activeTracing();
+  const traced = tracingWorkerOptions(tracing);
+  const source = workflowSource(options.workflowBundle, tracing !== undefined);
   return Worker.create({
     connection: options.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...workflowSource(options.workflowBundle),
+    ...source,
+    // Tracing on: activity spans, the sink workflow spans leave by, and (from sources) the workflow interceptors.
+    ...(traced.sinks ? { sinks: traced.sinks } : {}),
+    ...(traced.interceptors
+      ? { interceptors: { ...traced.interceptors, ...('workflowsPath' in source ? { workflowModules: [workflowTracingModule] } : {}) } }
+      : {}),
     activities: createActivities(options.deps),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 50,
     // Bounded shutdown: activities get a few seconds to finish, then are cancelled (Temporal retries them).
@@ -38,9 +55,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   });
 }
 
-function workflowSource(given: WorkflowBundleWithSourceMap | undefined) {
+function workflowSource(given: WorkflowBundleWithSourceMap | undefined, traced: boolean) {
   if (given) return { workflowBundle: given };
-  if (existsSync(prebuiltBundlePath)) return { workflowBundle: { codePath: prebuiltBundlePath } };
+  const prebuilt = traced ? prebuiltTracedBundlePath : prebuiltBundlePath;
+  if (existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
   return { workflowsPath };
 }
 
