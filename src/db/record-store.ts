@@ -16,6 +16,7 @@
 import type { Types } from 'mongoose';
 import type { Models } from './models/index.js';
 import { LEGACY_RECORD_INDEX, type SyncedRecordModel } from './models/synced-record.js';
+import { traceRecordWrites } from '../tracing/record-store-spans.js';
 
 export type RecordStoreWritePath = 'auto' | 'mongodb' | 'ferretdb';
 
@@ -313,6 +314,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     return result.deletedCount ?? 0;
   }
 
+  return traceRecordWrites({ upsertMany, tombstone, countLive, purgeShop });
 }
 export type RecordStore = ReturnType<typeof createRecordStore>;
 

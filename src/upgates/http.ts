@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { upgatesApiCalls, upgatesApiLatency } from '../metrics/upgates.js';
+import { upgatesAttemptSpan } from '../tracing/upgates-span.js';
 import {
   checkApiUrl,
   SAFE_DEFAULT_POLICY,
@@ -154,7 +155,7 @@ export class UpgatesHttp {
     let moved = false;
     let throttleWaits = 0;
     for (;;) {
-      const exchange = await this.attempt(req);
+      const exchange = await upgatesAttemptSpan(req, this.shopToken, () => this.attempt(req));
       const { status } = exchange;
       if (status >= 200 && status < 300) return parseJson(req, exchange.text);
 
