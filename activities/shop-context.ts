@@ -14,6 +14,7 @@ import {
   recordLoginBlocked,
 } from '../src/shops/api-access-state.js';
 import { activeApiMoveRefusal, recordApiMoveRefusal } from '../src/shops/api-move-refusal.js';
+import { activeSuspension, ledgerRefusingWhenSuspended, suspendedMessage } from '../src/shops/service-suspension.js';
 import { apiHostPolicyFor } from '../src/upgates/api-host-policy.js';
 import { createUpgatesClient, type UpgatesClient } from '../src/upgates/client.js';
 import { UpgatesAccessNotGrantedError } from '../src/upgates/errors.js';
@@ -47,6 +48,11 @@ export async function clientForShop(
   if (!shop.credentials || shop.status === 'uninstalled') {
     throw ApplicationFailure.nonRetryable(`Shop ${shopToken} has no API access (uninstalled)`, 'ShopUninstalled');
   }
+  const suspension = activeSuspension(shop);
+  if (suspension) {
+    // The vendor suspended the service: not one Upgates request for this shop until it is resumed.
+    throw ApplicationFailure.nonRetryable(suspendedMessage(suspension.reason), 'ServiceSuspended');
+  }
   const refusal = activeApiMoveRefusal(shop);
   if (refusal) {
     // A 301 pointed at a host outside the API host policy: no request for this shop until a new activation.
@@ -59,7 +65,10 @@ export async function clientForShop(
   const client = createUpgatesClient({
     shopToken,
     credentials,
-    ledger: deps.ledger,
+    // Re-checked before every request: an activity running when the suspension lands stops before its next call.
+    ledger: ledgerRefusingWhenSuspended(deps.ledger, shopToken, () =>
+      deps.db.models.Shop.findOne({ token: shopToken }, { service: 1 }).lean(),
+    ),
     declaredCallsPerDay: declaredCallsPerDay(profile),
     timeoutMs: deps.upgatesTimeoutMs ?? 30_000,
     apiHostPolicy: apiHostPolicyFor(deps.config.env, deps.config.upgates.apiHosts),

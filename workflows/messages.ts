@@ -40,8 +40,32 @@ export interface VersionChangeSignal {
 }
 export const versionChangeSignal = defineSignal<[VersionChangeSignal]>('versionChange');
 
+/**
+ * The vendor suspended or resumed the service (PUT /api/vendor/shops/:token/service). While suspended the shop
+ * workflow keeps webhook ids (bounded) but makes no Upgates call; resumed, it catches up what changed meanwhile.
+ */
+export interface ServiceStateSignal {
+  state: 'suspended' | 'active';
+  reason: string | null;
+  /** ISO time the suspension started (kept from the first suspend when suspended again). */
+  since: string;
+}
+export const serviceStateSignal = defineSignal<[ServiceStateSignal]>('serviceState');
+
+/** The shop workflow's view of a suspension, as plain JSON (it crosses continue-as-new). */
+export interface ServiceSuspensionState {
+  reason: string | null;
+  since: string;
+  /** Webhook ids dropped because too many arrived while suspended: the resume catches up incrementally instead. */
+  droppedIds: number;
+  /** ISO time the resume's catch-up starts from: the suspension or the oldest id dropped, whichever is earlier. */
+  catchUpFrom?: string;
+}
+
 export type SyncNowResult =
-  { accepted: true } | { accepted: false; reason: 'running' | 'cooldown' | 'not-live'; retryAfterSeconds: number };
+  | { accepted: true }
+  | { accepted: false; reason: 'running' | 'cooldown' | 'not-live'; retryAfterSeconds: number }
+  | { accepted: false; reason: 'suspended'; retryAfterSeconds: number; message: string | null };
 export const syncNowUpdate = defineUpdate<SyncNowResult>('syncNow');
 
 /** A write back to Upgates requested by the vendor's system; executed in order by the shop workflow. */
@@ -86,6 +110,10 @@ export interface ShopSyncState {
   lastSyncNowAt: number | null;
   webhookHealth: 'unknown' | 'healthy' | 'repaired' | 'failing';
   stats: { events: number; flushes: number; fetchedRecords: number; tombstones: number; runs: number };
+  /** Set while the vendor has the service suspended (absent in states from before the feature). */
+  suspension?: ServiceSuspensionState | null;
+  /** Resumed after ids were dropped: incremental catch-up from this ISO time before normal operation. */
+  resumeCatchUpFrom?: string | null;
 }
 
 export const shopStateQuery = defineQuery<ShopStatusView>('shopState');
@@ -103,4 +131,6 @@ export interface ShopStatusView {
   syncNowRunning: boolean;
   syncNowAvailableInSeconds: number;
   stats: ShopSyncState['stats'];
+  /** Null when the service is active. */
+  suspension?: ServiceSuspensionState | null;
 }

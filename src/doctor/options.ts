@@ -61,7 +61,7 @@ export function parseDoctorOptions(argv: string[], env: NodeJS.ProcessEnv): Pars
     !apiKey && '--key (UPGATES_API_KEY)',
   ].filter(Boolean);
   if (missing.length) return { ok: false, message: `missing ${missing.join(', ')}` };
-  if (!/^https?:\/\/[^/]+/.test(apiUrl as string)) return { ok: false, message: '--api-url must be an http(s) URL ending in /api/v2' };
+  if (!isHttpUrl(apiUrl as string)) return { ok: false, message: '--api-url must be an http(s) URL ending in /api/v2' };
 
   const profile = str('profile');
   if (profile !== undefined && !(PROFILE_NAMES as string[]).includes(profile)) {
@@ -84,4 +84,12 @@ export function parseDoctorOptions(argv: string[], env: NodeJS.ProcessEnv): Pars
       json: values.json === true,
     },
   };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
 }

@@ -193,6 +193,11 @@ describe('npm run doctor', () => {
     expect(result.code).toBe(2);
     expect(result.output).not.toContain('stray-secret-4711');
     expect(result.output).toContain('usage: npm run doctor');
+    // Other usage errors: exit 2 with the reason, nothing sent.
+    const badUrl = await runDoctor(['--api-url', 'http://[bad', '--user', 'u', '--key', 'k'], {});
+    expect(badUrl).toMatchObject({ code: 2, output: expect.stringContaining('--api-url must be an http(s) URL') });
+    const noKey = await runDoctor(['--api-url', 'https://x.admin.upgates.com/api/v2', '--user', 'u'], {});
+    expect(noKey).toMatchObject({ code: 2, output: expect.stringContaining('missing --key (UPGATES_API_KEY)') });
   });
 
   it('our side: an http PUBLIC_URL and an unreachable public key are blockers', async () => {

@@ -43,6 +43,14 @@ const shopSchema = new Schema(
       default: null,
     },
     /**
+     * The vendor suspended the service (PUT /api/vendor/shops/:token/service, e.g. the client stopped paying):
+     * no Upgates call for this shop (activities/shop-context.ts refuses) while `state` is 'suspended'. Null = active.
+     */
+    service: {
+      type: new Schema({ state: { type: String, enum: ['active', 'suspended'] }, reason: String, since: Date }, { _id: false }),
+      default: null,
+    },
+    /**
      * Upgates answered 401 to the credentials of `credentialsVersion` (src/shops/api-access-state.ts): no call
      * for this shop until new credentials arrive (a new activation bumps credentialsVersion).
      */

@@ -57,6 +57,15 @@ const en = {
   'syncNow.cooldown': 'Synchronisation was run recently. You can run it again in {wait}.',
   'syncNow.not-live': 'Available once the initial synchronisation finishes (about {wait}).',
   'syncNow.unavailable': 'The service is briefly unavailable. Please try again in a moment.',
+  'syncNow.suspended': 'Not available while the service is suspended. Contact the add-on provider to resume it.',
+  'phase.suspended': 'Suspended',
+  'suspended.title': 'Service suspended',
+  'suspended.body':
+    'The add-on provider has suspended the service for this e-shop. Your data is not synchronised and nothing is written to your e-shop; changes you make meanwhile are noted and caught up as soon as the service is resumed.',
+  'suspended.reason': 'Reason: {reason}',
+  'suspended.since': 'Suspended since',
+  'suspended.action':
+    'To resume the service, contact the add-on provider (for example about an unpaid invoice). You do not need to reinstall the add-on.',
   temporaryUnavailable: 'Live status is briefly unavailable; the figures below come from stored data.',
   'error.title': 'Please open the add-on again',
   'error.session':
@@ -149,6 +158,15 @@ const cs: Dictionary = {
   'syncNow.cooldown': 'Synchronizace proběhla nedávno. Znovu ji můžete spustit za {wait}.',
   'syncNow.not-live': 'Dostupné po dokončení úvodní synchronizace (asi za {wait}).',
   'syncNow.unavailable': 'Služba je krátce nedostupná. Zkuste to prosím za chvíli.',
+  'syncNow.suspended': 'Není dostupné, dokud je služba pozastavena. Pro obnovení kontaktujte poskytovatele doplňku.',
+  'phase.suspended': 'Pozastaveno',
+  'suspended.title': 'Služba pozastavena',
+  'suspended.body':
+    'Poskytovatel doplňku pozastavil službu pro tento e-shop. Data se nesynchronizují a do e-shopu se nic nezapisuje; změny, které mezitím provedete, evidujeme a doplníme, jakmile bude služba obnovena.',
+  'suspended.reason': 'Důvod: {reason}',
+  'suspended.since': 'Pozastaveno od',
+  'suspended.action':
+    'Pro obnovení služby kontaktujte poskytovatele doplňku (například kvůli neuhrazené faktuře). Doplněk není potřeba instalovat znovu.',
   temporaryUnavailable: 'Aktuální stav je krátce nedostupný; údaje níže pocházejí z uložených dat.',
   'error.title': 'Otevřete prosím doplněk znovu',
   'error.session':
@@ -238,6 +256,15 @@ const sk: Dictionary = {
   'syncNow.cooldown': 'Synchronizácia prebehla nedávno. Znova ju môžete spustiť o {wait}.',
   'syncNow.not-live': 'Dostupné po dokončení úvodnej synchronizácie (asi o {wait}).',
   'syncNow.unavailable': 'Služba je krátko nedostupná. Skúste to prosím o chvíľu.',
+  'syncNow.suspended': 'Nie je dostupné, kým je služba pozastavená. Na obnovenie kontaktujte poskytovateľa doplnku.',
+  'phase.suspended': 'Pozastavené',
+  'suspended.title': 'Služba pozastavená',
+  'suspended.body':
+    'Poskytovateľ doplnku pozastavil službu pre tento e-shop. Dáta sa nesynchronizujú a do e-shopu sa nič nezapisuje; zmeny, ktoré medzitým urobíte, evidujeme a doplníme, hneď ako bude služba obnovená.',
+  'suspended.reason': 'Dôvod: {reason}',
+  'suspended.since': 'Pozastavené od',
+  'suspended.action':
+    'Na obnovenie služby kontaktujte poskytovateľa doplnku (napríklad kvôli neuhradenej faktúre). Doplnok nie je potrebné inštalovať znova.',
   temporaryUnavailable: 'Aktuálny stav je krátko nedostupný; údaje nižšie pochádzajú z uložených dát.',
   'error.title': 'Otvorte prosím doplnok znova',
   'error.session':

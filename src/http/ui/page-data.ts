@@ -6,6 +6,7 @@ import type { AddonProfileName } from '../../config.js';
 import { shopWorkflowId } from '../../temporal/workflow-ids.js';
 import { accessesNotGrantedNotice, credentialsRejectedNotice } from '../../shops/api-access-state.js';
 import { apiMoveRefusalNotice } from '../../shops/api-move-refusal.js';
+import { activeSuspension, type ServiceSuspension } from '../../shops/service-suspension.js';
 import { utcDay } from '../../upgates/usage-ledger.js';
 import { shopStateQuery, type ShopStatusView } from '../../../workflows/messages.js';
 import type { AppDeps } from '../deps.js';
@@ -25,7 +26,15 @@ export interface ShipmentOption {
 }
 
 export interface PageData {
-  shop: { token: string; status: string; projectName: string | null; installError: string | null; lastWebhookAt: Date | null };
+  shop: {
+    token: string;
+    status: string;
+    projectName: string | null;
+    installError: string | null;
+    lastWebhookAt: Date | null;
+    /** The vendor suspended the service (from the Shop document, so it shows even when Temporal is down). */
+    suspension: ServiceSuspension | null;
+  };
   account: { company: string | null; companyNumber: string | null } | null;
   profile: ProfileVersion | null;
   /** Records per resource, tombstones excluded; null when the database did not answer within the budget. */
@@ -150,6 +159,7 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
         unmappedVersionNotice(shop, lang) ??
         accessesNotGrantedNotice(shop, lang),
       lastWebhookAt: shop.lastWebhookAt ?? null,
+      suspension: activeSuspension(shop),
     },
     account: account ? { company: account.company ?? null, companyNumber: account.companyNumber ?? null } : null,
     profile,

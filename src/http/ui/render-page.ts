@@ -148,6 +148,15 @@ export function renderPage({ lang, nonce, session, data, notice, settingsOverrid
 
   const header = `<header class="top"><h1>${esc(tr('title'))}</h1>${data.shop.projectName ? `<span class="shop">${esc(data.shop.projectName)}</span>` : ''}</header>`;
   const unavailable = live ? '' : `<div class="alert" role="status">${esc(tr('temporaryUnavailable'))}</div>`;
+  const suspension = data.shop.suspension;
+  const suspended = suspension
+    ? `<section class="alert err" role="alert" aria-labelledby="h-suspended" data-suspended><h2 id="h-suspended">${esc(tr('suspended.title'))}</h2>
+<p>${esc(tr('suspended.body'))}</p>
+${suspension.reason ? `<p><strong>${esc(tr('suspended.reason', { reason: suspension.reason }))}</strong></p>` : ''}
+<p class="note">${esc(tr('suspended.since'))}: ${formatTime(lang, tr, suspension.since)}</p>
+<p>${esc(tr('suspended.action'))}</p></section>`
+    : '';
+  const shownPhase = suspension ? 'suspended' : phase;
 
   const account = `<section class="card" aria-labelledby="h-account"><h2 id="h-account">${esc(tr('account'))}</h2><dl>
 <dt>${esc(tr('company'))}</dt><dd>${esc(data.account?.company ?? '—')}</dd>
@@ -155,7 +164,7 @@ ${data.account?.companyNumber ? `<dt>${esc(tr('companyNumber'))}</dt><dd>${esc(d
 <dt>${esc(tr('installState'))}</dt><dd>${badge(tr.maybe(`status.${data.shop.status}`) ?? data.shop.status, STATUS_TONE[data.shop.status])}</dd>
 ${data.shop.installError ? `<dt></dt><dd class="note">${esc(data.shop.installError)}</dd>` : ''}
 <dt>${esc(tr('profile'))}</dt><dd>${esc(data.profile ? `${data.profile.profile} v${data.profile.version}` : '—')}</dd>
-<dt>${esc(tr('phase'))}</dt><dd>${badge(tr.maybe(`phase.${phase}`) ?? phase, phase === 'live' ? 'ok' : phase === 'unknown' ? 'warn' : '')}</dd>
+<dt>${esc(tr('phase'))}</dt><dd>${badge(tr.maybe(`phase.${shownPhase}`) ?? shownPhase, shownPhase === 'live' ? 'ok' : shownPhase === 'suspended' ? 'err' : phase === 'unknown' ? 'warn' : '')}</dd>
 </dl></section>`;
 
   const activity = `<section class="card" aria-labelledby="h-activity"><h2 id="h-activity">${esc(tr('activity'))}</h2><dl>
@@ -166,7 +175,8 @@ ${live ? `<dt>${esc(tr('nextReconcile'))}</dt><dd>${formatTime(lang, tr, live.ne
 </dl>
 <form method="post" action="/app/sync-now" data-ajax data-offline="${esc(tr('syncNow.unavailable'))}">${hidden}
 <p class="note" id="sync-hint">${esc(tr('syncNowHint'))}</p>
-<button type="submit" class="secondary" aria-describedby="sync-hint">${esc(tr('syncNow'))}</button>
+<button type="submit" class="secondary" aria-describedby="sync-hint"${suspension ? ' disabled' : ''}>${esc(tr('syncNow'))}</button>
+${suspension ? `<p class="note">${esc(tr('syncNow.suspended'))}</p>` : ''}
 ${live && live.syncNowAvailableInSeconds > 0 ? `<p class="note">${esc(tr('syncNow.cooldown', { wait: formatWait(tr, live.syncNowAvailableInSeconds) }))}</p>` : ''}
 ${result('sync')}</form></section>`;
 
@@ -185,6 +195,6 @@ ${result('sync')}</form></section>`;
       : `<p class="note">${esc(tr('noSettings'))}</p>`
   }</section>`;
 
-  const body = `${header}<main>${unavailable}${account}${activity}${usage}${sync}${settings}</main>`;
+  const body = `${header}<main>${suspended}${unavailable}${account}${activity}${usage}${sync}${settings}</main>`;
   return layout(lang, nonce, tr('title'), body, true);
 }
