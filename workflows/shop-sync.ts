@@ -26,11 +26,13 @@ import {
   pendingCount,
   type SyncResource,
 } from './lib/pending-set.js';
+import { boundSuspendedPending, SUSPENDED_MAX_IDS } from './lib/suspension.js';
 import { alignToShopGrid, nextReconcileAt } from './lib/shop-offset.js';
 import {
   backSyncUpdate,
   credentialsChangedSignal,
   installedSignal,
+  serviceStateSignal,
   shopStateQuery,
   syncNowUpdate,
   uninstallSignal,
@@ -60,6 +62,8 @@ export interface ShopSyncSettings {
   reconcilePeriodMs?: number;
   /** Test hook: continue-as-new past this many history events even if the server does not suggest it. */
   maxHistoryEvents?: number;
+  /** Webhook ids kept while the service is suspended; past it they are dropped for a catch-up from the suspension. */
+  suspendedMaxIds?: number;
 }
 
 export interface ShopSyncInput {
@@ -82,6 +86,8 @@ const local = proxyActivities<ShopActivities>({
 });
 
 const FAILURE_BACKOFF_MS = 10 * 60 * 1000;
+const SERVICE_SUSPENDED = 'service suspended';
+const min = (a: string | null | undefined, b: string) => (a && a < b ? a : b);
 const RECONCILE_SKEW_MS = 60 * 1000;
 const STEP_RETRY_MS = 60 * 1000;
 
@@ -131,6 +137,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   setHandler(webhookSignal, (batches) => {
     const now = Date.now();
     for (const batch of batches) s.stats.events += addToPending(s.pending, batch, now);
+    if (s.suspension) keepSuspendedPendingBounded();
     s.lastEventAt = now;
     s.firstPendingAt ??= now;
     s.lastWebhookAt = new Date(now).toISOString();
@@ -147,8 +154,15 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   setHandler(versionChangeSignal, (signal) => {
     s.pendingVersionChange = signal;
   });
+  // Service suspension by the vendor (patched: histories from before it never carry this signal).
+  setHandler(serviceStateSignal, (signal) => {
+    if (!patched('service-suspension')) return;
+    if (signal.state === 'suspended') suspendService(signal.reason, signal.since);
+    else resumeService();
+  });
   setHandler(syncNowUpdate, (): SyncNowResult => {
     const now = Date.now();
+    if (s.suspension) return { accepted: false, reason: 'suspended', retryAfterSeconds: 3600, message: s.suspension.reason };
     if (s.phase !== 'live') return { accepted: false, reason: 'not-live', retryAfterSeconds: 60 };
     if (syncNowRequested || syncNowRunning) return { accepted: false, reason: 'running', retryAfterSeconds: 30 };
     const readyAt = (s.lastSyncNowAt ?? -Infinity) + settings.syncNowCooldownMs;
@@ -158,6 +172,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     return { accepted: true };
   });
   setHandler(backSyncUpdate, async (request) => {
+    if (s.suspension) return { ok: false, results: [], message: SERVICE_SUSPENDED };
     if (s.phase !== 'live' || uninstallRequested)
       return { ok: false, results: [], message: `shop is ${uninstallRequested ? 'uninstalling' : s.phase}` };
     const entry: { request: BackSyncRequest; result?: BackSyncResult } = { request };
@@ -182,6 +197,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
       syncNowRunning: syncNowRequested || syncNowRunning,
       syncNowAvailableInSeconds: Math.max(0, Math.ceil((readyAt - now) / 1000)),
       stats: s.stats,
+      suspension: s.suspension ?? null,
     };
   });
 
@@ -209,7 +225,45 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   function setPhase(phase: ShopSyncState['phase']) {
     if (s.phase === phase) return;
     s.phase = phase;
-    upsertSearchAttributes([{ key: SyncPhase, value: phase }]);
+    upsertSearchAttributes([{ key: SyncPhase, value: s.suspension && phase !== 'uninstalled' ? 'suspended' : phase }]);
+  }
+
+  function suspendService(reason: string | null, since: string) {
+    if (s.suspension) {
+      s.suspension.reason = reason; // suspended again: new reason, the original start (catch-up from there)
+      return;
+    }
+    s.suspension = { reason, since, droppedIds: 0 };
+    // Nothing runs until the resume: queued writes and a requested sync now are answered/cancelled now.
+    syncNowRequested = false;
+    for (const entry of backSyncQueue.splice(0)) entry.result = { ok: false, results: [], message: SERVICE_SUSPENDED };
+    keepSuspendedPendingBounded();
+    upsertSearchAttributes([{ key: SyncPhase, value: 'suspended' }]);
+    log.info('service suspended: no Upgates calls until resumed', { since });
+  }
+
+  function resumeService() {
+    // A failure backoff from calls refused during the suspension must not delay the catch-up.
+    flushBlockedUntil = 0;
+    if (!s.suspension) return;
+    const { droppedIds, catchUpFrom } = s.suspension;
+    s.suspension = null;
+    // Kept ids flush as usual (their max wait is long past); dropped ones come back by an incremental catch-up.
+    if (droppedIds > 0 && catchUpFrom) s.resumeCatchUpFrom = min(s.resumeCatchUpFrom, catchUpFrom);
+    upsertSearchAttributes([{ key: SyncPhase, value: s.phase }]);
+    log.info('service resumed', { droppedIds, catchUpFrom: s.resumeCatchUpFrom ?? null });
+  }
+
+  function keepSuspendedPendingBounded() {
+    const dropped = boundSuspendedPending(s, settings.suspendedMaxIds ?? SUSPENDED_MAX_IDS);
+    if (dropped > 0) log.warn('too many webhook ids while suspended; dropped for a catch-up at resume', { dropped });
+  }
+
+  async function catchUpAfterSuspension() {
+    const from = s.resumeCatchUpFrom!;
+    // Incremental (`last_update_time_from`), with the reconciliation's margin for clock skew.
+    await api.catchUp({ shopToken, since: new Date(Date.parse(from) - RECONCILE_SKEW_MS).toISOString(), priority: 'mandatory' });
+    s.resumeCatchUpFrom = null;
   }
 
   async function handleInstall(request: InstalledSignal) {
@@ -281,8 +335,8 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
       const due = alignToShopGrid(Math.min(quietDeadline, maxDeadline), shopToken, settings.quietMs);
       if (now >= due) return;
       const seen = s.lastEventAt;
-      await condition(() => uninstallRequested || s.lastEventAt !== seen || backSyncQueue.length > 0, due - now);
-      if (backSyncQueue.length > 0) return;
+      await condition(() => uninstallRequested || s.lastEventAt !== seen || backSyncQueue.length > 0 || !!s.suspension, due - now);
+      if (backSyncQueue.length > 0 || s.suspension) return;
     }
   }
 
@@ -367,23 +421,37 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   }
 
   // Main loop.
-  upsertSearchAttributes([{ key: SyncPhase, value: s.phase }]);
+  upsertSearchAttributes([{ key: SyncPhase, value: s.suspension ? 'suspended' : s.phase }]);
   for (;;) {
     if (shouldContinueAsNew() && backSyncQueue.length === 0 && !syncNowRequested && !credentialsChanged && installRequest === null) {
       // Wait for all handlers so nothing in flight is dropped; pending ids travel as plain JSON.
       await condition(allHandlersFinished);
       return await continueAsNew<typeof shopSyncWorkflow>({ shopToken, settings, state: s });
     }
-    const reconcileAt = live() ? reconcileDueAt() : Date.now() + 24 * 3600 * 1000;
+    // Suspended: nothing is due (no reconcile timer); the resume signal wakes the loop.
+    const suspendedAtWait = Boolean(s.suspension);
+    const reconcileAt = live() && !suspendedAtWait ? reconcileDueAt() : Date.now() + 24 * 3600 * 1000;
     const waitMs = Math.max(
       1,
       Math.min(reconcileAt, hasPending() && flushBlockedUntil > Date.now() ? flushBlockedUntil : Infinity) - Date.now(),
     );
-    await condition(() => uninstallRequested || workReady() || shouldContinueAsNew(), waitMs);
+    await condition(
+      () =>
+        uninstallRequested ||
+        (!s.suspension && (workReady() || (live() && !!s.resumeCatchUpFrom))) ||
+        Boolean(s.suspension) !== suspendedAtWait ||
+        shouldContinueAsNew(),
+      waitMs,
+    );
     if (uninstallRequested) break;
 
     try {
-      if (installRequest) {
+      if (s.suspension) {
+        // Suspended by the vendor: no Upgates call (no flush, reconcile, sync now, back-sync, initial sync);
+        // webhook ids are kept, bounded. A continue-as-new held back by an unfinished request waits for the
+        // resume or the uninstall instead of spinning.
+        if (shouldContinueAsNew()) await condition(() => uninstallRequested || !s.suspension);
+      } else if (installRequest) {
         const request: InstalledSignal = installRequest;
         installRequest = null;
         await handleInstall(request);
@@ -391,6 +459,8 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         await initialSyncStep();
       } else if (!live()) {
         continue;
+      } else if (s.resumeCatchUpFrom) {
+        await catchUpAfterSuspension();
       } else if (backSyncQueue.length > 0) {
         await runBackSync(backSyncQueue.shift()!);
       } else if (s.pendingVersionChange) {
@@ -427,7 +497,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         await reconcile('mandatory');
       } else if (hasPending() && Date.now() >= flushBlockedUntil) {
         await debounce();
-        if (!uninstallRequested && backSyncQueue.length === 0) await flush();
+        if (!uninstallRequested && backSyncQueue.length === 0 && !s.suspension) await flush();
       }
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;

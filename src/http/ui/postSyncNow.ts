@@ -45,6 +45,9 @@ export const postSyncNow =
     if (result.accepted)
       return answer(deps, req, res, auth, 200, { ok: true, tone: 'ok', accepted: true, message: tr('syncNow.accepted') }, 'sync');
     res.set('Retry-After', String(result.retryAfterSeconds));
-    const message = tr(`syncNow.${result.reason}`, { wait: formatWait(tr, result.retryAfterSeconds) });
-    return answer(deps, req, res, auth, result.reason === 'not-live' ? 409 : 429, { ok: false, tone: 'warn', ...result, message }, 'sync');
+    let message = tr(`syncNow.${result.reason}`, { wait: formatWait(tr, result.retryAfterSeconds) });
+    // Suspended by the vendor: the vendor's reason is for the owner (what to settle), so it is shown.
+    if (result.reason === 'suspended' && result.message) message += ` ${tr('suspended.reason', { reason: result.message })}`;
+    const status = result.reason === 'not-live' || result.reason === 'suspended' ? 409 : 429;
+    return answer(deps, req, res, auth, status, { ok: false, tone: 'warn', ...result, message }, 'sync');
   };

@@ -11,6 +11,7 @@ import type { BackSyncActionId } from '../../../activities/back-sync.js';
 import { getProfile, UnknownProfileError } from '../../profiles/index.js';
 import type { AddonProfileName, BackSyncAction, ProfileVersion } from '../../profiles/types.js';
 import { createVendorIdempotencyStore, requestFingerprint } from '../../db/vendor-idempotency-store.js';
+import { activeSuspension, type ServiceField } from '../../shops/service-suspension.js';
 import { shopWorkflowId } from '../../temporal/workflow-ids.js';
 import type { AppDeps } from '../deps.js';
 
@@ -19,6 +20,7 @@ export interface VendorShop {
   status: string;
   profile: string;
   version: number;
+  service?: ServiceField['service'];
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -34,7 +36,7 @@ export async function resolveAction(
 ): Promise<{ shop: VendorShop; profile: ProfileVersion; action: BackSyncAction } | undefined> {
   const token = String(req.params.token ?? '');
   const shop = token
-    ? await deps.db.models.Shop.findOne({ token }, { token: 1, status: 1, profile: 1, version: 1 }).lean<VendorShop>()
+    ? await deps.db.models.Shop.findOne({ token }, { token: 1, status: 1, profile: 1, version: 1, service: 1 }).lean<VendorShop>()
     : null;
   if (!shop || shop.status === 'uninstalled') {
     res.status(404).json({ error: true, message: `Unknown or uninstalled shop ${token}` });
@@ -42,6 +44,15 @@ export async function resolveAction(
   }
   if (shop.status !== 'active') {
     res.status(409).json({ error: true, message: `Shop ${token} is not installed yet (status ${shop.status}); try again later` });
+    return undefined;
+  }
+  const suspension = activeSuspension(shop);
+  if (suspension) {
+    // No Upgates call while suspended: refused here, before the shop workflow (which would refuse too).
+    res.status(409).json({
+      error: true,
+      message: `Service suspended for shop ${token}${suspension.reason ? ` (${suspension.reason})` : ''}; resume it with PUT /api/vendor/shops/${token}/service first. Nothing was changed.`,
+    });
     return undefined;
   }
   let profile: ProfileVersion;

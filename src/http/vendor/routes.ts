@@ -19,6 +19,7 @@ import { postCampaignVouchers } from './postCampaignVouchers.js';
 import { postSubscribers } from './postSubscribers.js';
 import { putOrder } from './putOrder.js';
 import { putOrders } from './putOrders.js';
+import { putService } from './putService.js';
 import { putStock } from './putStock.js';
 import { putSubscriber } from './putSubscriber.js';
 
@@ -35,6 +36,7 @@ export function mountVendorRoutes(app: Express, deps: AppDeps): void {
   router.post('/shops/:token/campaigns/:id/vouchers', postCampaignVouchers(deps));
   router.delete('/shops/:token/campaigns/:id/vouchers', deleteCampaignVouchers(deps));
   router.get('/shops/:token/back-sync/:updateId', getBackSyncResult(deps));
+  router.put('/shops/:token/service', putService(deps));
   router.use((_req, res) => {
     res.status(404).json({ error: true, message: 'No such vendor API route' });
   });
