@@ -155,6 +155,8 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     s.pendingVersionChange = signal;
   });
   // Service suspension by the vendor (patched: histories from before it never carry this signal).
+    // State only (no command), so histories from before slots were claimed replay unchanged.
+    if (signal.reconcileSlotFraction !== undefined) s.reconcileSlotFraction = signal.reconcileSlotFraction;
   setHandler(serviceStateSignal, (signal) => {
     if (!patched('service-suspension')) return;
     if (signal.state === 'suspended') suspendService(signal.reason, signal.since);
@@ -205,7 +207,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     const anchor = s.lastReconcileAt
       ? Date.parse(s.lastReconcileAt)
       : Date.parse(s.initialSync?.finishedAt ?? new Date(Date.now()).toISOString());
-    return nextReconcileAt(shopToken, anchor, settings.reconcilePeriodMs);
+    return nextReconcileAt(shopToken, anchor, settings.reconcilePeriodMs, s.reconcileSlotFraction);
   }
   const hasPending = () => pendingCount(s.pending) > 0;
   const live = () => s.phase === 'live';

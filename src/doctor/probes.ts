@@ -1,6 +1,7 @@
 // One GET per endpoint the profile version declares, through the ordinary Upgates client (its schemas, its
 // typed errors, its 3-per-shop cap). Nothing here writes. The owner goes first and alone: if the credentials
-// are rejected nothing else is sent, because Upgates blocks the IP after 5 failed logins in an hour.
+// are rejected nothing else is sent, because Upgates blocks the IP after 5 failed logins in an hour; nor if the
+// shop answers 429 with a wait longer than the client waits out in place.
 import type { ProfileVersion } from '../profiles/index.js';
 import type { UpgatesClient } from '../upgates/client.js';
 import { UpgatesAuthError, UpgatesForbiddenError, UpgatesThrottledError, UpgatesValidationError } from '../upgates/errors.js';
@@ -91,9 +92,15 @@ export async function runProbes(client: UpgatesClient, probes: Probe[], exchange
   const first = probes[0];
   if (!first) return [];
   results[0] = await runOne(client, first, exchanges);
-  if (results[0].outcome === 'credentials-rejected') {
-    // Every further call would be one more failed login towards the IP block.
-    for (let i = 1; i < probes.length; i++) results[i] = skipped(probes[i] as Probe, 'not sent: the credentials were rejected');
+  // After a 401 every further call would be one more failed login towards the IP block; after a long 429 it
+  // would only add load to a shop that already asked us to wait.
+  const stop = {
+    'credentials-rejected': 'not sent: the credentials were rejected',
+    throttled: 'not sent: the shop is throttling',
+  } as const;
+  const outcome = results[0].outcome;
+  if (outcome === 'credentials-rejected' || outcome === 'throttled') {
+    for (let i = 1; i < probes.length; i++) results[i] = skipped(probes[i] as Probe, stop[outcome]);
     return results;
   }
   let next = 1;

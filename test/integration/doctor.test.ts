@@ -188,6 +188,24 @@ describe('npm run doctor', () => {
     expect(containsSecret(result.stdout + result.stderr, [wrongKey, ...secretsOf(shop)])).toBe(false);
   });
 
+  it('a throttled shop (429 with a long Retry-After): reported at once, not waited out, nothing more sent', async () => {
+    const shop = sb.createShop({ preinstalled: true, orders: 5 });
+    const c = shop.credentials as { apiUrl: string; apiUser: string; apiKey: string };
+    sb.faults.set(shop.token, { storm: { retryAfterSeconds: 3600 } });
+    sb.clearCalls();
+    const started = Date.now();
+    const result = await runDoctor(['--api-url', c.apiUrl, '--user', c.apiUser, '--key', c.apiKey, '--json'], { NODE_ENV: 'test' });
+    sb.faults.clear(shop.token);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.output) as DoctorReport;
+    expect(report.probes[0]).toMatchObject({ access: 'owner:GET', outcome: 'throttled', httpStatus: 429 });
+    expect(report.probes.slice(1).every((p) => p.outcome === 'skipped')).toBe(true);
+    expect(sb.calls.map((call) => `${call.method} ${call.path} ${call.status}`)).toEqual(['GET /api/v2/owner 429']);
+    expect(report.credentials).toMatchObject({ ok: false, detail: expect.stringContaining('not determined') });
+    expect(report.blockers).toContain(`GET /owner could not be checked: ${report.probes[0]?.message}`);
+  });
+
   it('a usage error never echoes a stray argument (a key typed without --key)', async () => {
     const result = await runDoctor(['--api-url', 'https://x.admin.upgates.com/api/v2', '--user', 'u', 'stray-secret-4711'], {});
     expect(result.code).toBe(2);
