@@ -5,6 +5,7 @@ import { installedSignal } from '../workflows/messages.js';
 import { signalWithStartShop } from '../src/temporal/shop-workflow-client.js';
 import { UpgatesAuthError, UpgatesForbiddenError, UpgatesLoginBlockedError } from '../src/upgates/errors.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
+import { reconcileSlots } from '../src/db/reconcile-slots.js';
 import type { ActivityDeps } from './deps.js';
 import { clientForShop, loadShop, profileOf } from './shop-context.js';
 
@@ -87,6 +88,8 @@ export function createInstallActivities(deps: ActivityDeps) {
             catchUpFrom: new Date(shop.uninstalledAt!.getTime() - 60 * 60 * 1000).toISOString(),
           }
         : { profile: shop.profile, version: shop.version, mode: 'full' };
+      // The least-loaded reconciliation slot, held until uninstall (issue 18.4); the shop workflow reconciles at it.
+      installed.reconcileSlotFraction = (await reconcileSlots(deps.db.connection).claim(shopToken)).fraction;
       return { profile: shop.profile, version: shop.version, webhookEvents: profile.webhookEvents, installed };
     },
 

@@ -2,6 +2,7 @@
 import { uninstallSignal } from '../workflows/messages.js';
 import { signalShopIfRunning } from '../src/temporal/shop-workflow-client.js';
 import { shopFlushLag } from '../src/metrics/fleet.js';
+import { reconcileSlots } from '../src/db/reconcile-slots.js';
 import { eraseShopData } from '../src/db/shop-erasure.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -10,6 +11,9 @@ export function createUninstallActivities(deps: ActivityDeps) {
   return {
     async stopShopWorkflow({ shopToken }: { shopToken: string }) {
       await signalShopIfRunning(deps.temporal, shopToken, uninstallSignal);
+      // Give the reconciliation slot back for the next install (issue 18.4), unless the shop came back meanwhile.
+      if ((await Shop.exists({ token: shopToken, status: 'uninstalled' })) !== null)
+        await reconcileSlots(deps.db.connection).release(shopToken);
     },
 
     async purgeShopData({ shopToken, uninstalledAt }: { shopToken: string; uninstalledAt: string }) {

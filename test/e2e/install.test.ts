@@ -7,6 +7,7 @@ import { shopWorkflowId } from '../../src/temporal/workflow-ids.js';
 import { getProfile } from '../../src/profiles/index.js';
 import { eventually, startE2E, type E2E } from '../helpers/e2e-env.js';
 import { diffMirror } from '../helpers/mirror.js';
+import { slotFraction } from '../../src/shops/reconcile-slot-order.js';
 
 describe('install callback', () => {
   let e2e: E2E;
@@ -64,6 +65,12 @@ describe('install callback', () => {
       expect(diff.checked).toBeGreaterThan(0);
     }
     expect(state.initialSync?.counts.orders).toBe(shop.data.orders.length);
+
+    // Issue 18.4: the shop holds a claimed reconciliation slot and the workflow reconciles at it (not at the hash).
+    const slot = await e2e.app.db.connection.collection('reconcile_slots').findOne({ shopToken: shop.token });
+    expect(slot).not.toBeNull();
+    const dayMs = 86_400_000;
+    expect(Date.parse(state.nextReconcileAt) % dayMs).toBe(Math.floor(slotFraction(slot!._id as unknown as number) * dayMs));
   });
 
   it('three concurrent install callbacks and a repeat after completion: one account, no duplicate webhook, newest credentials', async () => {

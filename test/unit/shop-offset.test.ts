@@ -114,3 +114,18 @@ describe('nextReconcileAt', () => {
     }
   });
 });
+
+describe('nextReconcileAt with a claimed slot (issue 18.4)', () => {
+  it('lands on the claimed fraction of the period, strictly after the anchor, whatever the token', () => {
+    const period = 86_400_000;
+    for (const fraction of [0, 0.25, 0.5, 0.999]) {
+      for (const after of [0, 1_000, period * 3 + 5_000, period * 7 + Math.floor(fraction * period)]) {
+        const at = nextReconcileAt('any-token', after, period, fraction);
+        expect(at).toBeGreaterThan(after);
+        expect(at - after).toBeLessThanOrEqual(period);
+        expect(at % period).toBe(Math.floor(fraction * period));
+      }
+    }
+    expect(nextReconcileAt('a', 0, period, 0.5)).toBe(nextReconcileAt('b', 0, period, 0.5));
+  });
+});

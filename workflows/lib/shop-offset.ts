@@ -37,10 +37,15 @@ export function reconcileTimeOfDayMs(shopToken: string): number {
   return shopOffsetMs(shopToken, DAY_MS, 'reconcile:');
 }
 
-/** The next reconciliation instant strictly after `afterMs`, on this shop's slot of the period (default a day). */
-export function nextReconcileAt(shopToken: string, afterMs: number, periodMs: number = DAY_MS): number {
+/**
+ * The next reconciliation instant strictly after `afterMs`, on this shop's slot of the period (default a day):
+ * the slot claimed at install (`slotFraction` of the period, issue 18.4) or, for shops installed before slots
+ * were claimed, the token's hash.
+ */
+export function nextReconcileAt(shopToken: string, afterMs: number, periodMs: number = DAY_MS, slotFraction?: number): number {
   const periodStart = Math.floor(afterMs / periodMs) * periodMs;
-  let at = periodStart + shopOffsetMs(shopToken, periodMs, 'reconcile:');
+  const offset = slotFraction === undefined ? shopOffsetMs(shopToken, periodMs, 'reconcile:') : Math.floor(slotFraction * periodMs);
+  let at = periodStart + offset;
   if (at <= afterMs) at += periodMs;
   return at;
 }
