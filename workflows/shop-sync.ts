@@ -144,6 +144,8 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   });
   setHandler(installedSignal, (signal) => {
     installRequest = signal;
+    // State only (no command), so histories from before slots were claimed replay unchanged.
+    if (signal.reconcileSlotFraction !== undefined) s.reconcileSlotFraction = signal.reconcileSlotFraction;
   });
   setHandler(credentialsChangedSignal, () => {
     credentialsChanged = true;
@@ -155,8 +157,6 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     s.pendingVersionChange = signal;
   });
   // Service suspension by the vendor (patched: histories from before it never carry this signal).
-    // State only (no command), so histories from before slots were claimed replay unchanged.
-    if (signal.reconcileSlotFraction !== undefined) s.reconcileSlotFraction = signal.reconcileSlotFraction;
   setHandler(serviceStateSignal, (signal) => {
     if (!patched('service-suspension')) return;
     if (signal.state === 'suspended') suspendService(signal.reason, signal.since);
