@@ -27,11 +27,12 @@ describe('API 403: access not granted vs login block', () => {
       token: 'forbidden-payments',
       seed: 4031,
       orders: 10,
+      ordersSpreadDays: 20,
       products: 3,
       grantedAccesses: allAccesses(['GET', 'POST', 'PUT', 'DELETE']).filter((a) => a !== 'payments:GET'),
     });
-    blockedLong = e2e.sandbox.createShop({ token: 'blocked-hour', seed: 4032, orders: 10, products: 3 });
-    blockedShort = e2e.sandbox.createShop({ token: 'blocked-retry-after', seed: 4033, orders: 10, products: 3 });
+    blockedLong = e2e.sandbox.createShop({ token: 'blocked-hour', seed: 4032, orders: 10, products: 3, ordersSpreadDays: 20 });
+    blockedShort = e2e.sandbox.createShop({ token: 'blocked-retry-after', seed: 4033, orders: 10, products: 3, ordersSpreadDays: 20 });
     for (const shop of [partial, blockedLong, blockedShort])
       expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toMatchObject({ error: false });
     await Promise.all([partial, blockedLong, blockedShort].map((shop) => waitPhase(e2e.app.temporal, shop.token, 'live')));
