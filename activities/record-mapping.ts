@@ -19,10 +19,18 @@ export const RECORD_MAPPING: Record<Exclude<SyncResource, 'productVariants'>, Ma
   payments: { idField: 'id', timeFields: [] },
 };
 
+/** A record we cannot identify or store (e.g. no id field): the record's fault, so retrying cannot help. */
+export class RecordMappingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordMappingError';
+  }
+}
+
 export function toRecordVersion(resource: Exclude<SyncResource, 'productVariants'>, item: Record<string, unknown>): RecordVersion {
   const mapping = RECORD_MAPPING[resource];
   const id = item[mapping.idField];
-  if (id === undefined || id === null || id === '') throw new Error(`${resource} record without ${mapping.idField}`);
+  if (id === undefined || id === null || id === '') throw new RecordMappingError(`${resource} record without ${mapping.idField}`);
   let lastUpdateTime: Date | null = null;
   for (const field of mapping.timeFields) {
     const value = item[field];

@@ -11,6 +11,9 @@ import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
 import type { ActivityDeps } from './deps.js';
 import { clientForShop, profileOf, loadShop, skipNotGranted } from './shop-context.js';
 import { parseEventTime, toRecordVersion } from './record-mapping.js';
+import { fetchIsolatingPoison } from './poison-records.js';
+import { createPendingSpillActivities } from './pending-spill.js';
+import { quarantineStore } from '../src/db/quarantine-store.js';
 
 type MirroredResource = Exclude<SyncResource, 'productVariants'>;
 const PAGINATED = new Set<MirroredResource>(['orders', 'products', 'categories', 'customers']);
@@ -24,6 +27,8 @@ const BY_ID: Partial<Record<MirroredResource, 'orders' | 'products' | 'categorie
   shipments: 'shipments',
   payments: 'payments',
 };
+/** Quarantined ids retried per reconciliation or "sync now" (the oldest tried first). */
+const MAX_QUARANTINE_RETRY = 1000;
 const PARALLEL_CALLS = 3; // Upgates' per-shop concurrency limit; the client's semaphore enforces it too.
 
 /** Upgates query time: ISO 8601 without milliseconds. */
@@ -39,6 +44,7 @@ async function withFailureMapping<T>(work: () => Promise<T>): Promise<T> {
 
 export function createSyncActivities(deps: ActivityDeps) {
   const { records } = deps;
+  const quarantine = quarantineStore(deps.db.connection);
 
   async function upsertItems(
     shopToken: string,
@@ -78,7 +84,112 @@ export function createSyncActivities(deps: ActivityDeps) {
     }
   }
 
+  /**
+   * Fetches ids by id lists (100 per call, up to 3 calls in flight), stores them, turns ids Upgates no longer
+   * returns into tombstones and quarantines the ids whose own content fails (isolated by bisection, see
+   * poison-records.ts) instead of failing the whole list. Every id that ends fetched or deleted leaves the quarantine.
+   */
+  async function syncIds(shopToken: string, resource: SyncResource, ids: string[], priority: CallPriority) {
+    if (resource === 'productVariants') return { fetched: 0, tombstoned: 0, quarantined: 0 };
+    const { client } = await clientForShop(deps, shopToken);
+    const byId = BY_ID[resource];
+    let items: Array<Record<string, unknown>> = [];
+    const poisoned: Array<{ id: string; error: string }> = [];
+    if (byId) {
+      // Mapped before anything is written, so a record we cannot map is isolated like a schema failure.
+      const fetchMapped = async (part: string[]) => {
+        const found = (await client.fetchByIds(byId, part, { priority })) as Array<Record<string, unknown>>;
+        for (const item of found) toRecordVersion(resource, item);
+        return found;
+      };
+      // Up to 3 calls of 100 ids in flight, then store that wave before fetching the next (bounded memory,
+      // and a heartbeat per wave so a crashed worker's attempt is retried quickly).
+      for (const wave of chunk(chunk(ids, 100), PARALLEL_CALLS)) {
+        const results = await Promise.all(wave.map((part) => fetchIsolatingPoison(part, fetchMapped)));
+        const waveItems = results.flatMap((r) => r.items);
+        for (const r of results) poisoned.push(...r.poisoned);
+        heartbeat();
+        await upsertItems(shopToken, resource, waveItems);
+        items.push(...waveItems);
+      }
+    } else {
+      // Code lists without an ids filter (order statuses, languages): small, fetched whole.
+      items = await fetchCodeList(client, resource, priority);
+      await upsertItems(shopToken, resource, items);
+    }
+    // An id we were told about that Upgates no longer returns was deleted meanwhile (a quarantined one was not).
+    const seen = new Set(items.map((item) => toRecordVersion(resource, item).recordId));
+    const poisonedIds = new Set(poisoned.map((p) => p.id));
+    const missing = ids.filter((id) => !seen.has(id) && !poisonedIds.has(id));
+    const now = new Date();
+    const tombstoned = missing.length
+      ? await records.tombstone(
+          shopToken,
+          resource,
+          missing.map((recordId) => ({ recordId, deletedAt: now })),
+          now,
+          { onProgress: () => heartbeat() },
+        )
+      : 0;
+    if (poisoned.length) {
+      await quarantine.add(
+        shopToken,
+        resource,
+        poisoned.map((p) => ({ recordId: p.id, error: p.error })),
+        now,
+      );
+      deps.logger.warn(
+        { shopToken, resource, quarantined: poisoned.length },
+        'records quarantined: their content fails our schema or mapping',
+      );
+    }
+    await quarantine.release(
+      shopToken,
+      resource,
+      ids.filter((id) => !poisonedIds.has(id)),
+    );
+    return {
+      fetched: byId ? items.length : items.filter((i) => ids.includes(toRecordVersion(resource, i).recordId)).length,
+      tombstoned,
+      quarantined: poisoned.length,
+    };
+  }
+
+  async function applyTombstones({
+    shopToken,
+    resource,
+    deletes,
+  }: {
+    shopToken: string;
+    resource: SyncResource;
+    deletes: Array<{ id: string; time: string }>;
+  }) {
+    if (resource === 'productVariants') {
+      // A deleted variant changes its product; the payload does not name the product, our mirror does.
+      const parents = await findVariantParents(
+        deps,
+        shopToken,
+        deletes.map((d) => d.id),
+      );
+      return { tombstoned: 0, refetch: { products: parents } };
+    }
+    const tombstoned = await records.tombstone(
+      shopToken,
+      resource,
+      deletes.map((d) => ({ recordId: d.id, deletedAt: parseEventTime(d.time) })),
+      new Date(),
+      {
+        onProgress: () => heartbeat(),
+      },
+    );
+    return { tombstoned };
+  }
+
   return {
+    ...createPendingSpillActivities(deps, {
+      syncIds: (shopToken, resource, ids, priority) => withFailureMapping(() => syncIds(shopToken, resource, ids, priority)),
+      applyTombstones,
+    }),
     async planInitialSync({ shopToken, onlyResources }: { shopToken: string; onlyResources?: SyncResource[] }) {
       const shop = await loadShop(deps, shopToken);
       const profile = profileOf(shop);
@@ -147,77 +258,31 @@ export function createSyncActivities(deps: ActivityDeps) {
     }) {
       // Ids of an access Upgates did not grant cannot be fetched, now or later: dropped, never tombstoned.
       return withFailureMapping(() =>
-        skipNotGranted({ fetched: 0, tombstoned: 0 }, async () => {
-          if (resource === 'productVariants') return { fetched: 0, tombstoned: 0 };
-          const { client } = await clientForShop(deps, shopToken);
-          const byId = BY_ID[resource];
-          let items: Array<Record<string, unknown>>;
-          items = [];
-          if (byId) {
-            // Up to 3 calls of 100 ids in flight, then store that wave before fetching the next (bounded memory,
-            // and a heartbeat per wave so a crashed worker's attempt is retried quickly).
-            for (const wave of chunk(chunk(ids, 100), PARALLEL_CALLS)) {
-              const results = await Promise.all(wave.map((part) => client.fetchByIds(byId, part, { priority })));
-              const waveItems = results.flat() as Array<Record<string, unknown>>;
-              heartbeat();
-              await upsertItems(shopToken, resource, waveItems);
-              items.push(...waveItems);
-            }
-          } else {
-            // Code lists without an ids filter (order statuses, languages): small, fetched whole.
-            items = await fetchCodeList(client, resource, priority);
-            await upsertItems(shopToken, resource, items);
-          }
-          // An id we were told about that Upgates no longer returns was deleted meanwhile.
-          const seen = new Set(items.map((item) => toRecordVersion(resource, item).recordId));
-          const missing = ids.filter((id) => !seen.has(id));
-          const now = new Date();
-          const tombstoned = missing.length
-            ? await records.tombstone(
-                shopToken,
-                resource,
-                missing.map((recordId) => ({ recordId, deletedAt: now })),
-                now,
-                { onProgress: () => heartbeat() },
-              )
-            : 0;
-          return {
-            fetched: byId ? items.length : items.filter((i) => ids.includes(toRecordVersion(resource, i).recordId)).length,
-            tombstoned,
-          };
-        }),
+        skipNotGranted({ fetched: 0, tombstoned: 0, quarantined: 0 }, () => syncIds(shopToken, resource, ids, priority)),
       );
     },
 
-    async applyTombstones({
-      shopToken,
-      resource,
-      deletes,
-    }: {
-      shopToken: string;
-      resource: SyncResource;
-      deletes: Array<{ id: string; time: string }>;
-    }) {
-      if (resource === 'productVariants') {
-        // A deleted variant changes its product; the payload does not name the product, our mirror does.
-        const parents = await findVariantParents(
-          deps,
-          shopToken,
-          deletes.map((d) => d.id),
-        );
-        return { tombstoned: 0, refetch: { products: parents } };
-      }
-      const tombstoned = await records.tombstone(
-        shopToken,
-        resource,
-        deletes.map((d) => ({ recordId: d.id, deletedAt: parseEventTime(d.time) })),
-        new Date(),
-        {
-          onProgress: () => heartbeat(),
-        },
-      );
-      return { tombstoned };
+    /**
+     * Retries the shop's quarantined ids (daily reconciliation, "sync now"): ids that fetch and map now are
+     * stored and released, ids Upgates no longer has become tombstones, the rest stay with attempts + 1.
+     */
+    async retryQuarantined({ shopToken, priority }: { shopToken: string; priority: CallPriority }) {
+      return withFailureMapping(async () => {
+        const entries = await quarantine.list(shopToken, MAX_QUARANTINE_RETRY);
+        const byResource = new Map<SyncResource, string[]>();
+        for (const entry of entries) {
+          const list = byResource.get(entry.resource as SyncResource) ?? [];
+          list.push(entry.recordId);
+          byResource.set(entry.resource as SyncResource, list);
+        }
+        let stillQuarantined = 0;
+        for (const [resource, ids] of byResource)
+          for (const part of chunk(ids, 300)) stillQuarantined += (await syncIds(shopToken, resource, part, priority)).quarantined;
+        return { retried: entries.length, released: entries.length - stillQuarantined, stillQuarantined };
+      });
     },
+
+    applyTombstones,
 
     async catchUp({ shopToken, since, priority }: { shopToken: string; since: string; priority: CallPriority }) {
       return withFailureMapping(async () => {

@@ -52,6 +52,11 @@ export class ShopState {
   };
   inFlight = 0;
   maxInFlight = 0;
+  /**
+   * Test switch: order numbers that GET /orders answers with a schema-breaking field (`last_update_time` as a
+   * number), as one record Upgates sends in an unexpected shape. Delete the number to "fix" the record.
+   */
+  readonly corruptOrders = new Set<string>();
   private readonly mutationRng: Rng;
 
   constructor(

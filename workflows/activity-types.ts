@@ -1,6 +1,6 @@
 // The activity surface the workflows see. Types only: workflows never import activity code.
 import type { InstalledSignal, BackSyncRequest, BackSyncResult } from './messages.js';
-import type { SyncResource } from './lib/pending-set.js';
+import type { SyncResource, WebhookBatch } from './lib/pending-set.js';
 
 export interface SyncPagesInput {
   shopToken: string;
@@ -47,7 +47,23 @@ export interface ShopActivities {
     resource: SyncResource;
     ids: string[];
     priority: 'mandatory' | 'optional';
-  }): Promise<{ fetched: number; tombstoned: number }>;
+  }): Promise<{ fetched: number; tombstoned: number; quarantined?: number }>;
+  /** Quarantined (poison) ids of the shop fetched again: released when they work now. */
+  retryQuarantined(input: {
+    shopToken: string;
+    priority: 'mandatory' | 'optional';
+  }): Promise<{ retried: number; released: number; stillQuarantined: number }>;
+  /** Writes pending ids to MongoDB (continue-as-new above the threshold); `seq` orders the batches. */
+  spillPending(input: { shopToken: string; docs: Array<{ seq: number; batch: WebhookBatch }> }): Promise<{ written: number }>;
+  /** Processes the oldest spilled batch like a flush and removes it. */
+  drainSpilledPending(input: { shopToken: string; priority: 'mandatory' | 'optional' }): Promise<{
+    drainedIds: number;
+    remainingDocs: number;
+    remainingIds: number;
+    fetched: number;
+    tombstoned: number;
+    refetch?: Partial<Record<SyncResource, string[]>>;
+  }>;
   applyTombstones(input: {
     shopToken: string;
     resource: SyncResource;

@@ -24,6 +24,7 @@ import {
   emptyPendingSet,
   oldestPendingMs,
   pendingCount,
+  splitPending,
   type SyncResource,
 } from './lib/pending-set.js';
 import { boundSuspendedPending, SUSPENDED_MAX_IDS } from './lib/suspension.js';
@@ -62,6 +63,8 @@ export interface ShopSyncSettings {
   reconcilePeriodMs?: number;
   /** Test hook: continue-as-new past this many history events even if the server does not suggest it. */
   maxHistoryEvents?: number;
+  /** Above this many pending ids, continue-as-new spills them to MongoDB (default SPILL_THRESHOLD). */
+  spillThreshold?: number;
   /** Webhook ids kept while the service is suspended; past it they are dropped for a catch-up from the suspension. */
   suspendedMaxIds?: number;
 }
@@ -90,6 +93,14 @@ const SERVICE_SUSPENDED = 'service suspended';
 const min = (a: string | null | undefined, b: string) => (a && a < b ? a : b);
 const RECONCILE_SKEW_MS = 60 * 1000;
 const STEP_RETRY_MS = 60 * 1000;
+/**
+ * Bounded state (issue 16.2): continue-as-new with more pending ids than this writes them to MongoDB first
+ * (ids per document, documents per activity call) and carries only counts. 5000 ids are about 120 KB of JSON,
+ * so the input stays far below Temporal's 512 KB warning; one activity input is at most 5000 ids too.
+ */
+const SPILL_THRESHOLD = 5000;
+const SPILL_IDS_PER_DOC = 5000;
+const SPILL_DOCS_PER_ACTIVITY = 1;
 
 /**
  * The shop is uninstalled or gone (the activity says so): end by ourselves instead of retrying forever, even
@@ -144,8 +155,6 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   });
   setHandler(installedSignal, (signal) => {
     installRequest = signal;
-    // State only (no command), so histories from before slots were claimed replay unchanged.
-    if (signal.reconcileSlotFraction !== undefined) s.reconcileSlotFraction = signal.reconcileSlotFraction;
   });
   setHandler(credentialsChangedSignal, () => {
     credentialsChanged = true;
@@ -189,7 +198,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
       phase: s.phase,
       profile: s.profile,
       version: s.version,
-      pendingCounts: countsByResource(s.pending),
+      pendingCounts: { ...countsByResource(s.pending), ...(s.spill?.docs ? { spilled: s.spill.ids } : {}) },
       initialSync: s.initialSync,
       lastFlushAt: s.lastFlushAt,
       lastReconcileAt: s.lastReconcileAt,
@@ -207,9 +216,11 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     const anchor = s.lastReconcileAt
       ? Date.parse(s.lastReconcileAt)
       : Date.parse(s.initialSync?.finishedAt ?? new Date(Date.now()).toISOString());
-    return nextReconcileAt(shopToken, anchor, settings.reconcilePeriodMs, s.reconcileSlotFraction);
+    return nextReconcileAt(shopToken, anchor, settings.reconcilePeriodMs);
   }
   const hasPending = () => pendingCount(s.pending) > 0;
+  /** Spilled batches wait in MongoDB (drained oldest first, before the newer ids held in memory). */
+  const hasSpilled = () => (s.spill?.docs ?? 0) > 0;
   const live = () => s.phase === 'live';
   const workReady = () =>
     installRequest !== null ||
@@ -219,7 +230,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         syncNowRequested ||
         credentialsChanged ||
         s.pendingVersionChange !== null ||
-        (hasPending() && Date.now() >= flushBlockedUntil)));
+        ((hasPending() || hasSpilled()) && Date.now() >= flushBlockedUntil)));
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested ||
     (settings.maxHistoryEvents !== undefined && workflowInfo().historyLength > settings.maxHistoryEvents);
@@ -407,7 +418,69 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         log.warn('catch-up refused or failed', { error: error.cause?.message });
       }
     }
+    // Poison records (issue 16.1) get another chance once a day and on "sync now"; the activity reads them from
+    // MongoDB (no ids in workflow state) and does nothing when there are none.
+    if (patched('quarantine-retry')) {
+      try {
+        await api.retryQuarantined({ shopToken, priority });
+      } catch (error) {
+        if (!(error instanceof ActivityFailure)) throw error;
+        log.warn('quarantine retry refused or failed', { error: error.cause?.message });
+      }
+    }
     s.lastReconcileAt = startedAt;
+  }
+
+  /** Moves the pending ids to MongoDB in numbered batches; ids arriving meanwhile stay in memory (newer). */
+  async function spillPendingIds() {
+    const toSpill = s.pending;
+    s.pending = emptyPendingSet();
+    const spill = (s.spill ??= { docs: 0, ids: 0, nextSeq: 1 });
+    const groups = chunk(splitPending(toSpill, SPILL_IDS_PER_DOC), SPILL_DOCS_PER_ACTIVITY);
+    for (let i = 0; i < groups.length; i++) {
+      const docs = groups[i]!.map((batch) => ({ seq: spill.nextSeq++, batch }));
+      try {
+        await local.spillPending({ shopToken, docs });
+      } catch (error) {
+        if (!(error instanceof ActivityFailure)) throw error;
+        // Keep what was not written in memory (nothing lost); the next attempt spills it again.
+        for (const group of groups.slice(i)) for (const batch of group) addToPending(s.pending, batch, Date.now());
+        log.warn('spilling pending ids failed; kept in memory', { error: error.cause?.message });
+        await condition(() => uninstallRequested, STEP_RETRY_MS);
+        return;
+      }
+      spill.docs += docs.length;
+      spill.ids += docs.reduce((n, d) => n + d.batch.items.length, 0);
+    }
+  }
+
+  /** One spilled batch per main-loop step, so continue-as-new and other work can come in between. */
+  async function drainSpillStep() {
+    try {
+      const result = await api.drainSpilledPending({ shopToken, priority: 'mandatory' });
+      s.spill = { ...s.spill!, docs: result.remainingDocs, ids: result.remainingIds };
+      s.stats.fetchedRecords += result.fetched;
+      s.stats.tombstones += result.tombstoned;
+      for (const [resource, ids] of Object.entries(result.refetch ?? {}) as Array<[SyncResource, string[]]>)
+        if (ids.length) {
+          addToPending(s.pending, { resource, action: 'update', items: ids.map((id) => ({ id })) }, Date.now());
+          s.firstPendingAt ??= Date.now();
+          s.lastEventAt = Date.now();
+        }
+      if (result.remainingDocs === 0) {
+        s.lastFlushAt = new Date(Date.now()).toISOString();
+        upsertSearchAttributes([{ key: LastSyncAt, value: new Date(Date.now()) }]);
+      }
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      if (shopGone(error)) {
+        uninstallRequested = true;
+        return;
+      }
+      // Non-retryable (e.g. access revoked): the batch stays in MongoDB; back off like a failed flush.
+      log.warn('spilled batch failed; kept for later', { error: error.cause?.message });
+      flushBlockedUntil = Date.now() + FAILURE_BACKOFF_MS;
+    }
   }
 
   async function runBackSync(entry: { request: BackSyncRequest; result?: BackSyncResult }) {
@@ -426,8 +499,13 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   upsertSearchAttributes([{ key: SyncPhase, value: s.suspension ? 'suspended' : s.phase }]);
   for (;;) {
     if (shouldContinueAsNew() && backSyncQueue.length === 0 && !syncNowRequested && !credentialsChanged && installRequest === null) {
-      // Wait for all handlers so nothing in flight is dropped; pending ids travel as plain JSON.
+      // Wait for all handlers so nothing in flight is dropped; pending ids travel as plain JSON, or, above the
+      // threshold, are spilled to MongoDB first (then the loop checks again: work may have come in meanwhile).
       await condition(allHandlersFinished);
+      if (pendingCount(s.pending) > (settings.spillThreshold ?? SPILL_THRESHOLD) && patched('spill-pending-set')) {
+        await spillPendingIds();
+        continue;
+      }
       return await continueAsNew<typeof shopSyncWorkflow>({ shopToken, settings, state: s });
     }
     // Suspended: nothing is due (no reconcile timer); the resume signal wakes the loop.
@@ -435,7 +513,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     const reconcileAt = live() && !suspendedAtWait ? reconcileDueAt() : Date.now() + 24 * 3600 * 1000;
     const waitMs = Math.max(
       1,
-      Math.min(reconcileAt, hasPending() && flushBlockedUntil > Date.now() ? flushBlockedUntil : Infinity) - Date.now(),
+      Math.min(reconcileAt, (hasPending() || hasSpilled()) && flushBlockedUntil > Date.now() ? flushBlockedUntil : Infinity) - Date.now(),
     );
     await condition(
       () =>
@@ -497,6 +575,8 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         }
       } else if (Date.now() >= reconcileAt) {
         await reconcile('mandatory');
+      } else if (hasSpilled() && Date.now() >= flushBlockedUntil) {
+        await drainSpillStep();
       } else if (hasPending() && Date.now() >= flushBlockedUntil) {
         await debounce();
         if (!uninstallRequested && backSyncQueue.length === 0 && !s.suspension) await flush();

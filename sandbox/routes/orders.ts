@@ -62,6 +62,11 @@ function filterOrders(d: ShopData, req: Request): OrderRec[] | string {
   return list;
 }
 
+/** The corrupt-record switch (ShopState.corruptOrders): a number where Upgates sends a date string. */
+function corruptIfAsked(corrupt: ReadonlySet<string>, order: Json): Json {
+  return corrupt.has(String(order.order_number)) ? { ...order, last_update_time: 12345 } : order;
+}
+
 export function orderRoutes(ctx: SandboxContext): Router {
   const r = Router();
   r.route('/orders')
@@ -70,7 +75,8 @@ export function orderRoutes(ctx: SandboxContext): Router {
       const list = filterOrders(d, req);
       if (typeof list === 'string') return sendError(res, 400, list);
       const page = paginate(ctx, list, pageParam(req), PAGE);
-      res.json({ ...page.envelope, orders: page.items.map((o) => renderOrder(d, o)) });
+      const shop = shopOf(res);
+      res.json({ ...page.envelope, orders: page.items.map((o) => corruptIfAsked(shop.corruptOrders, renderOrder(d, o))) });
     })
     .put((req, res) => {
       const shop = shopOf(res);
@@ -149,7 +155,8 @@ export function orderRoutes(ctx: SandboxContext): Router {
       const d = shopOf(res).store;
       const o = m.findOrder(d, String(req.params.order_number));
       if (!o) return sendError(res, 404, 'Order not found.');
-      res.json({ current_page: 1, current_page_items: 1, number_of_pages: 1, number_of_items: 1, orders: [renderOrder(d, o)] });
+      const rendered = corruptIfAsked(shopOf(res).corruptOrders, renderOrder(d, o));
+      res.json({ current_page: 1, current_page_items: 1, number_of_pages: 1, number_of_items: 1, orders: [rendered] });
     })
     .delete((req, res) => {
       res.json({ orders: deleteMany(shopOf(res).mutationContext, [String(req.params.order_number)]) });

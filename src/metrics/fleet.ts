@@ -9,6 +9,7 @@ import { Gauge, Histogram } from 'prom-client';
 import type { Database } from '../db/connection.js';
 import { expectedCallsPerDay, getProfile, UPGATES_DAILY_MONITOR_LIMIT, type AddonProfileName } from '../profiles/index.js';
 import { utcDay } from '../upgates/usage-ledger.js';
+import { quarantineStore } from '../db/quarantine-store.js';
 import { metricsRegistry } from './registry.js';
 
 /** A shop still 'installing' after this long is stuck (an install normally finishes within seconds). */
@@ -30,6 +31,7 @@ interface FleetReading {
   maxBudgetRatio: number;
   shopsOverBudget: number;
   backlog: { workflow: number; activity: number } | null;
+  quarantined: number;
 }
 
 let source: FleetSource | undefined;
@@ -72,7 +74,7 @@ function declaredBudget(profile: string, version: number): number {
 async function read(s: FleetSource): Promise<FleetReading> {
   const { Shop } = s.db.models;
   const stuckBefore = new Date(Date.now() - STUCK_INSTALL_MS);
-  const [counts, stuckInstalling, usage, backlog] = await Promise.all([
+  const [counts, stuckInstalling, usage, backlog, quarantined] = await Promise.all([
     Promise.all(SHOP_STATES.map((status) => Shop.countDocuments({ status }))),
     Shop.countDocuments({ status: 'installing', updatedAt: { $lt: stuckBefore } }),
     s.db.connection
@@ -80,6 +82,7 @@ async function read(s: FleetSource): Promise<FleetReading> {
       .find({ day: utcDay() }, { projection: { shopToken: 1, total: 1 } })
       .toArray(),
     readBacklog(s),
+    quarantineStore(s.db.connection).count(),
   ]);
   const shops = Object.fromEntries(SHOP_STATES.map((status, i) => [status, counts[i]!])) as FleetReading['shops'];
   let maxCallsToday = 0;
@@ -100,7 +103,7 @@ async function read(s: FleetSource): Promise<FleetReading> {
       }
     }
   }
-  return { shops, stuckInstalling, maxCallsToday, maxBudgetRatio, shopsOverBudget, backlog };
+  return { shops, stuckInstalling, maxCallsToday, maxBudgetRatio, shopsOverBudget, backlog, quarantined };
 }
 
 async function reading(): Promise<FleetReading | undefined> {
@@ -176,6 +179,16 @@ new Gauge({
   async collect() {
     const r = await reading();
     if (r) this.set(r.shopsOverBudget);
+  },
+});
+
+new Gauge({
+  name: 'upgates_quarantined_records',
+  help: 'Records of all shops in quarantine: their content fails our schema or mapping (retried daily and on sync now).',
+  registers: [metricsRegistry],
+  async collect() {
+    const r = await reading();
+    if (r) this.set(r.quarantined);
   },
 });
 

@@ -65,3 +65,17 @@ export function chunk<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * The set as webhook-shaped batches of at most `maxIds` ids each (upserts as 'update', deletes with their time),
+ * for spilling to MongoDB; addToPending of every batch rebuilds the same ids.
+ */
+export function splitPending(set: PendingSet, maxIds: number): WebhookBatch[] {
+  const out: WebhookBatch[] = [];
+  for (const [resource, ids] of Object.entries(set.upserts) as Array<[SyncResource, Record<string, number>]>)
+    for (const part of chunk(Object.keys(ids), maxIds)) out.push({ resource, action: 'update', items: part.map((id) => ({ id })) });
+  for (const [resource, deletes] of Object.entries(set.deletes) as Array<[SyncResource, Record<string, string>]>)
+    for (const part of chunk(Object.entries(deletes), maxIds))
+      out.push({ resource, action: 'delete', items: part.map(([id, time]) => ({ id, time })) });
+  return out;
+}

@@ -34,6 +34,8 @@ const en = {
   lastFlush: 'Last data update',
   nextReconcile: 'Next daily check',
   webhookHealth: 'Change notifications (webhooks)',
+  quarantined: 'Records that could not be synced',
+  quarantinedNote: 'Upgates sent these records in a form we cannot read. Retried daily and on "Sync now"; everything else keeps syncing.',
   'health.unknown': 'Not checked yet',
   'health.healthy': 'Working',
   'health.repaired': 'Repaired automatically',
@@ -135,6 +137,9 @@ const cs: Dictionary = {
   lastFlush: 'Poslední aktualizace dat',
   nextReconcile: 'Příští denní kontrola',
   webhookHealth: 'Oznámení o změnách (webhooky)',
+  quarantined: 'Záznamy, které nelze synchronizovat',
+  quarantinedNote:
+    'Upgates poslal tyto záznamy ve tvaru, který neumíme přečíst. Zkoušíme je denně a při „Synchronizovat nyní“; vše ostatní se synchronizuje dál.',
   'health.unknown': 'Zatím nezkontrolováno',
   'health.healthy': 'Fungují',
   'health.repaired': 'Automaticky opraveno',
@@ -233,6 +238,9 @@ const sk: Dictionary = {
   lastFlush: 'Posledná aktualizácia dát',
   nextReconcile: 'Ďalšia denná kontrola',
   webhookHealth: 'Oznámenia o zmenách (webhooky)',
+  quarantined: 'Záznamy, ktoré nemožno synchronizovať',
+  quarantinedNote:
+    'Upgates poslal tieto záznamy v tvare, ktorý nevieme prečítať. Skúšame ich denne a pri „Synchronizovať teraz“; všetko ostatné sa synchronizuje ďalej.',
   'health.unknown': 'Zatiaľ neskontrolované',
   'health.healthy': 'Fungujú',
   'health.repaired': 'Automaticky opravené',

@@ -14,6 +14,7 @@ import { withDatabaseDeadline } from '../database-deadline.js';
 import { countLiveRecords } from '../../db/record-store.js';
 import { unmappedVersionNotice } from '../lifecycle/version-notice.js';
 import { effectiveSettings, type SettingValues } from './settings-form.js';
+import { loadQuarantineView, type QuarantineView } from './quarantine-view.js';
 
 const QUERY_DEADLINE_MS = 1500;
 /** How long the page waits for record counts before it renders without them (they finish into the cache). */
@@ -43,6 +44,8 @@ export interface PageData {
   usage: { total: number; budget: number };
   settings: SettingValues;
   shipments: ShipmentOption[];
+  /** Poison records waiting in quarantine (issue 16.1); null when not read. */
+  quarantine?: QuarantineView | null;
 }
 
 export function profileOf(shop: { profile: string; version: number }): ProfileVersion | null {
@@ -168,5 +171,6 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
     usage: { total: usage.total, budget: profile ? expectedCallsPerDay(profile) : 0 },
     settings: profile ? effectiveSettings(profile.settings, shop.settings) : {},
     shipments,
+    quarantine: await loadQuarantineView(deps, shopToken),
   };
 }

@@ -126,6 +126,14 @@ function settingField(tr: Translate, d: SettingDeclaration, values: SettingValue
   }
 }
 
+/** Poison records (issue 16.1): the count and the first ids, only when there are any. */
+function quarantineLine(tr: Translate, data: PageData, lang: AdminLanguage): string {
+  const q = data.quarantine;
+  if (!q || q.count === 0) return '';
+  const ids = q.ids.map((e) => `<li><code>${esc(e.resource)} ${esc(e.id)}</code></li>`).join('');
+  return `<dt>${esc(tr('quarantined'))}</dt><dd data-quarantined="${q.count}">${badge(number(lang, q.count), 'warn')}<ul class="note">${ids}</ul><p class="note">${esc(tr('quarantinedNote'))}</p></dd>`;
+}
+
 export interface PageOptions {
   lang: AdminLanguage;
   nonce: string;
@@ -172,6 +180,7 @@ ${data.shop.installError ? `<dt></dt><dd class="note">${esc(data.shop.installErr
 <dt>${esc(tr('lastFlush'))}</dt><dd>${formatTime(lang, tr, live?.lastFlushAt)}</dd>
 <dt>${esc(tr('webhookHealth'))}</dt><dd>${live ? badge(tr.maybe(`health.${live.webhookHealth}`) ?? live.webhookHealth, HEALTH_TONE[live.webhookHealth]) : '—'}</dd>
 ${live ? `<dt>${esc(tr('nextReconcile'))}</dt><dd>${formatTime(lang, tr, live.nextReconcileAt)}</dd>` : ''}
+${quarantineLine(tr, data, lang)}
 </dl>
 <form method="post" action="/app/sync-now" data-ajax data-offline="${esc(tr('syncNow.unavailable'))}">${hidden}
 <p class="note" id="sync-hint">${esc(tr('syncNowHint'))}</p>
