@@ -26,6 +26,8 @@ export interface InstalledSignal {
   mode: 'full' | 'catch-up';
   /** For catch-up: ISO time from which to ask `last_update_time_from`. */
   catchUpFrom?: string;
+  /** The shop's claimed reconciliation slot as a fraction of the period (absent: the token's hash decides). */
+  reconcileSlotFraction?: number;
 }
 export const installedSignal = defineSignal<[InstalledSignal]>('installed');
 export const uninstallSignal = defineSignal('uninstall');
@@ -119,6 +121,8 @@ export interface ShopSyncState {
    * the input; `nextSeq` numbers the next batch. Absent in states from before the spill existed.
    */
   spill?: { docs: number; ids: number; nextSeq: number };
+  /** Reconciliation slot claimed at install (issue 18.4), a fraction of the period; absent: the token's hash. */
+  reconcileSlotFraction?: number;
 }
 
 export const shopStateQuery = defineQuery<ShopStatusView>('shopState');

@@ -155,6 +155,8 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   });
   setHandler(installedSignal, (signal) => {
     installRequest = signal;
+    // State only (no command), so histories from before slots were claimed replay unchanged.
+    if (signal.reconcileSlotFraction !== undefined) s.reconcileSlotFraction = signal.reconcileSlotFraction;
   });
   setHandler(credentialsChangedSignal, () => {
     credentialsChanged = true;
@@ -216,7 +218,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     const anchor = s.lastReconcileAt
       ? Date.parse(s.lastReconcileAt)
       : Date.parse(s.initialSync?.finishedAt ?? new Date(Date.now()).toISOString());
-    return nextReconcileAt(shopToken, anchor, settings.reconcilePeriodMs);
+    return nextReconcileAt(shopToken, anchor, settings.reconcilePeriodMs, s.reconcileSlotFraction);
   }
   const hasPending = () => pendingCount(s.pending) > 0;
   /** Spilled batches wait in MongoDB (drained oldest first, before the newer ids held in memory). */
