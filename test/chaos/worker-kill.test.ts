@@ -1,51 +1,39 @@
 // The worker process killed with SIGKILL at random moments, during an initial sync and during a webhook flood,
 // repeatedly. Proved: after restarts MongoDB equals the sandbox record by record (nothing lost, nothing stale),
 // and no record is written twice with contents it already held (write-counter.ts polls every record's write
-// stamp; the unique index makes a second document per id impossible, so counting documents proves nothing).
+// stamp; a second document per id exists only inside the FerretDB path's write, so counting documents proves
+// nothing about duplicated writes).
 // The 5xx column is the sandbox's delivery log; secrets are searched in every history and MongoDB document.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Runs on both record-store write paths (RECORD_STORE_WRITE_PATH in the worker): the FerretDB path (a changed
+// record's new version inserted before the old is deleted: a kill in between leaves two versions) and the
+// MongoDB path (guarded update in place), forced here on FerretDB.
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startE2E, waitShopLive, type E2E } from '../helpers/e2e-env.js';
 import { diffMirror } from '../helpers/mirror.js';
 import { recordChaosRow } from './chaos-table.js';
 import { searchSecrets } from './secret-scan.js';
+import { killProcess, startWorkerProcess } from './worker-process.js';
 import { countWrites, totalRewrites } from './write-counter.js';
 import { shopStateQuery } from '../../workflows/messages.js';
 import { shopWorkflowId } from '../../src/temporal/workflow-ids.js';
 
 const KILLS = process.env.CHAOS_LONG ? 6 : 2;
 
-describe('worker killed with SIGKILL', () => {
+describe.each(['ferretdb', 'mongodb'] as const)('worker killed with SIGKILL (%s write path)', (writePath) => {
   let e2e: E2E;
   let worker: ChildProcess | undefined;
-  const env = () => ({
-    ...process.env,
-    NODE_ENV: 'test',
-    APP_ROLE: 'worker',
-    LOG_LEVEL: 'error',
-    TEMPORAL_ADDRESS: e2e.app.config.temporal.address,
-    TEMPORAL_NAMESPACE: e2e.app.config.temporal.namespace,
-    TEMPORAL_TASK_QUEUE: e2e.app.config.temporal.taskQueue,
-    MONGODB_URI: e2e.app.config.mongodbUri,
-    PUBLIC_URL: e2e.app.config.publicUrl,
-    APP_SECRET: e2e.app.config.appSecret,
-    SYNC_QUIET_SECONDS: '1',
-    SYNC_MAX_WAIT_SECONDS: '5',
-  });
-  function startWorker(): ChildProcess {
-    // `node --import tsx` (not npx) so the pid we kill is the worker itself.
-    return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: env(), stdio: ['ignore', 'ignore', 'inherit'] });
-  }
-  async function killWorker(): Promise<void> {
-    if (!worker || worker.exitCode !== null) return;
-    const exited = new Promise((r) => worker!.once('exit', r));
-    worker.kill('SIGKILL');
-    await exited;
-  }
+  // The worker child is configured like the test's runtime (SYNC_QUIET_SECONDS 1, SYNC_MAX_WAIT_SECONDS 5).
+  const startWorker = () => startWorkerProcess(e2e.app.config, { RECORD_STORE_WRITE_PATH: writePath });
+  const killWorker = () => killProcess(worker);
 
   beforeAll(async () => {
     // API only in the test process; the worker runs in a child process we can kill.
-    e2e = await startE2E('workerkill', { role: 'api', sandbox: { duplicateRate: 0.2 } });
+    e2e = await startE2E(`workerkill_${writePath}`, {
+      role: 'api',
+      sandbox: { duplicateRate: 0.2 },
+      env: { RECORD_STORE_WRITE_PATH: writePath },
+    });
     worker = startWorker();
   });
   afterAll(async () => {
@@ -54,7 +42,14 @@ describe('worker killed with SIGKILL', () => {
   });
 
   it('loses nothing when killed during the initial sync and during a webhook flood', { timeout: 600_000 }, async () => {
-    const shop = e2e.sandbox.createShop({ token: 'kill-shop', seed: 11, orders: 1500, ordersSpreadDays: 30, grantedAccesses: 'all' });
+    const started = Date.now();
+    const shop = e2e.sandbox.createShop({
+      token: `kill-shop-${writePath}`,
+      seed: 11,
+      orders: 1500,
+      ordersSpreadDays: 30,
+      grantedAccesses: 'all',
+    });
     e2e.sandbox.faults.set(shop.token, { latencyMs: 400 });
     // Wait until the child worker polls (it bundles the workflows first), so the install answers in time.
     const { healthCheckWorkflow } = await import('../../workflows/health-check.js');
@@ -117,6 +112,9 @@ describe('worker killed with SIGKILL', () => {
     // Proof the counter sees a duplicate write on this store (then taken out of the figure).
     await writes.recordControlRewrite();
     const written = await writes.stop();
+    // A kill between the FerretDB path's insert and delete leaves two versions; the retried write removes the older.
+    const documents = await e2e.app.db.models.SyncedRecord.countDocuments({ shopToken: shop.token, resource: 'orders' });
+    const ids = (await e2e.app.db.models.SyncedRecord.distinct('recordId', { shopToken: shop.token, resource: 'orders' })).length;
     const duplicates = totalRewrites(written);
     const attempts = e2e.sandbox.deliveries.filter((d) => d.shopToken === shop.token).flatMap((d) => d.attempts);
     const serverErrors = attempts.filter((a) => a.status >= 500 && a.status !== 503).length;
@@ -125,7 +123,7 @@ describe('worker killed with SIGKILL', () => {
       shop.credentials!.apiUser,
     ]);
     recordChaosRow({
-      scenario: 'worker SIGKILL during initial sync and webhook flood',
+      scenario: `worker SIGKILL during initial sync and webhook flood (${writePath} write path)`,
       tries: kills,
       recordsLost: diff.missing.length + diff.stale.length,
       duplicates,
@@ -133,9 +131,11 @@ describe('worker killed with SIGKILL', () => {
       secretsFound: secrets.found,
       note: `${diff.checked} orders compared (${diff.extra.length} extra), ${changed.size} changed during the flood; ${written.writes} writes seen in ${written.polls} polls; ${attempts.length} delivery attempts; ${secrets.histories} histories and ${secrets.documents} documents searched`,
     });
+    console.log(`${writePath} write path: worker-kill scenario took ${Date.now() - started} ms`);
     expect(diff.missing).toEqual([]);
     expect(diff.stale).toEqual([]);
     expect(diff.extra).toEqual([]);
+    expect(documents - ids).toBe(0); // no second version left behind
     expect({ duplicates, examples: [...written.rewrites.keys()].slice(0, 5) }).toEqual({ duplicates: 0, examples: [] });
     expect(serverErrors).toBe(0);
     expect(secrets.decoded).toBe(true);

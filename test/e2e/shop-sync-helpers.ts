@@ -6,6 +6,8 @@ import { shopWorkflowId } from '../../src/temporal/workflow-ids.js';
 import { eventually, type E2E } from '../helpers/e2e-env.js';
 import { diffMirror, type MirrorDiff } from '../helpers/mirror.js';
 import type { SandboxShop } from '../../sandbox/index.js';
+import type { Database } from '../../src/db/connection.js';
+import { readLiveRecords } from '../../src/db/record-store.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -97,4 +99,59 @@ export async function scheduledActivities(client: Client, token: string): Promis
     }
   }
   return out;
+}
+
+export interface MirrorWatch {
+  /** Reads of one shop's mirror. */
+  reads: number;
+  /** Reads in which at least one record had a newer version than in that shop's previous read (reads met writes). */
+  readsSeeingChanges: number;
+  /** Records per shop in the first read: every one of them is synced before the watch starts. */
+  firstCounts: Record<string, number>;
+  /** A record seen in an earlier read and absent from a later one, or seen with an older version than before. */
+  violations: string[];
+}
+
+/**
+ * A reader of the mirror running beside the writers, taking the same read every reader of the mirror takes
+ * (readLiveRecords: the newest version of each id). Once a record has been read it must be in every later
+ * read, at the same or a newer version. Reads the shops one after another, pausing `pauseMs` after each round
+ * (every read scans the collection on FerretDB; a reader without pauses slows the writers it watches).
+ */
+export function watchMirror(db: Database, tokens: string[], resource = 'orders', pauseMs = 50): { stop(): Promise<MirrorWatch> } {
+  const watch: MirrorWatch = { reads: 0, readsSeeingChanges: 0, firstCounts: {}, violations: [] };
+  const seen = new Map(tokens.map((token) => [token, new Map<string, number>()]));
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      for (const token of tokens) {
+        const held = seen.get(token)!;
+        const live = await readLiveRecords(db.models.SyncedRecord, token, resource, { withData: false });
+        const now = new Map(live.map((r) => [r.recordId, r.lastUpdateTime ? new Date(r.lastUpdateTime).getTime() : 0]));
+        watch.firstCounts[token] ??= now.size;
+        let changed = false;
+        const before = watch.violations.length;
+        for (const [id, version] of held) {
+          const current = now.get(id);
+          if (current === undefined) watch.violations.push(`${token} read ${watch.reads}: ${id} missing`);
+          else if (current < version) watch.violations.push(`${token} read ${watch.reads}: ${id} went back to an older version`);
+          else if (current > version) changed = true;
+        }
+        // Said at once: a run that times out later still shows what the reader saw.
+        if (watch.violations.length > before)
+          console.log(`mirror reader: ${watch.violations.length - before} violations, e.g. ${watch.violations[before]}`);
+        for (const [id, version] of now) held.set(id, Math.max(version, held.get(id) ?? 0));
+        watch.reads++;
+        if (changed) watch.readsSeeingChanges++;
+      }
+      await sleep(pauseMs);
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return watch;
+    },
+  };
 }
