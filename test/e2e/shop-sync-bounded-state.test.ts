@@ -9,6 +9,7 @@ import { shopWorkflowId } from '../../src/temporal/workflow-ids.js';
 import { webhookSignal, type ShopSyncState } from '../../workflows/messages.js';
 import type { WebhookBatch } from '../../workflows/lib/pending-set.js';
 import { eventually, startE2E, type E2E } from '../helpers/e2e-env.js';
+import { diffMirror } from '../helpers/mirror.js';
 import { pendingTotal, shopState } from './shop-sync-helpers.js';
 
 const SIGNALS = 40;
@@ -116,4 +117,39 @@ describe('shop sync: bounded state under 200,000 pending ids', () => {
     // And the workflow's in-memory count is exactly the rest (the ids are distinct, so nothing is counted twice).
     expect(pendingTotal(state) - state.pendingCounts.spilled!).toBe(sent.size - spilled.size);
   }, 300_000);
+
+  it('drains spilled ids once the shop is live: fetched, or tombstoned when Upgates has no such record', async () => {
+    const client = e2e.app.temporal;
+    const shop = e2e.sandbox.createShop({ token: 'shop-bounded-2', seed: 95, orders: 60, ordersSpreadDays: 30, grantedAccesses: 'all' });
+    const real = shop.data.orders.slice(0, 140).map((o) => String(o.order_number));
+    const ids = [...real, 'gone-1', 'gone-2'];
+    // Threshold 20: continue-as-new before the install (every ~30 events) spills the ids it carries.
+    const settings = { ...shopSyncSettings(e2e.app.config), maxHistoryEvents: 30, spillThreshold: 20 };
+    const parts = Array.from({ length: Math.ceil(ids.length / 2) }, (_, i) => ids.slice(i * 2, i * 2 + 2));
+    await signalWithStartShop(client, e2e.app.config, shop.token, 'expedition', webhookSignal, [], settings);
+    const handle = client.workflow.getHandle(shopWorkflowId(shop.token));
+    for (const part of parts)
+      await handle.signal(webhookSignal, [{ resource: 'orders', action: 'update', items: part.map((id) => ({ id })) }]);
+    const spills = e2e.app.db.connection.collection('pending_spills');
+    await eventually('ids spilled', async () => (await spills.countDocuments({ shopToken: shop.token })) > 0, 60_000, 500);
+
+    expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toMatchObject({ error: false });
+    await eventually(
+      'spill drained',
+      async () => (await spills.countDocuments({ shopToken: shop.token })) === 0 && pendingTotal(await shopState(client, shop.token)) === 0,
+      120_000,
+      1_000,
+    );
+    const gone = await e2e.app.db.models.SyncedRecord.find({
+      shopToken: shop.token,
+      resource: 'orders',
+      recordId: { $in: ['gone-1', 'gone-2'] },
+    }).lean();
+    expect(gone.map((d) => [d.recordId, d.deleted]).sort()).toEqual([
+      ['gone-1', true],
+      ['gone-2', true],
+    ]);
+    const diff = await diffMirror(e2e.app.db, shop, 'orders');
+    expect(diff.missing.length + diff.extra.length + diff.stale.length).toBe(0);
+  }, 240_000);
 });
