@@ -187,7 +187,11 @@ export function createSyncActivities(deps: ActivityDeps) {
 
   return {
     ...createPendingSpillActivities(deps, {
-      syncIds: (shopToken, resource, ids, priority) => withFailureMapping(() => syncIds(shopToken, resource, ids, priority)),
+      // Like fetchAndUpsert: ids of an access Upgates did not grant are dropped, so a spilled batch never blocks.
+      syncIds: (shopToken, resource, ids, priority) =>
+        withFailureMapping(() =>
+          skipNotGranted({ fetched: 0, tombstoned: 0, quarantined: 0 }, () => syncIds(shopToken, resource, ids, priority)),
+        ),
       applyTombstones,
     }),
     async planInitialSync({ shopToken, onlyResources }: { shopToken: string; onlyResources?: SyncResource[] }) {
