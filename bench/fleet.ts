@@ -116,11 +116,16 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     const liveSeconds = (performance.now() - started) / 1000;
     await sleep(3_000);
     const sample = fleetTokens.filter((_, i) => i % Math.max(1, Math.floor(shops / 100)) === 0).slice(0, 100);
-    const histories = await pool(
-      sample,
-      10,
-      async (t) => (await bench.app.temporal.workflow.getHandle(shopWorkflowId(t)).describe()).historyLength,
-    );
+    // A shop whose install was refused (the owner was asked to activate again) has no shop workflow: not sampled.
+    const histories = (
+      await pool(sample, 10, async (t) =>
+        bench.app.temporal.workflow
+          .getHandle(shopWorkflowId(t))
+          .describe()
+          .then((d) => d.historyLength)
+          .catch(() => null),
+      )
+    ).filter((h): h is number => h !== null);
     const memory = worker.memory();
     // Issue 18.4: the slots the installs claimed (real install path), against the token hash they replaced.
     const claimed = await bench.app.db.connection
