@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { registerConsumedSignatureModel, type ConsumedSignatureModel } from './models/consumed-signature.js';
+import { perConnection } from './per-connection.js';
 
 export type Consumption = 'first' | 'duplicate' | 'replay';
 
@@ -22,16 +23,9 @@ export interface ConsumedSignatures {
   removeExpired(now?: Date): Promise<number>;
 }
 
-const stores = new WeakMap<Connection, ConsumedSignatures>();
-
-export function consumedSignatures(connection: Connection): ConsumedSignatures {
-  let store = stores.get(connection);
-  if (!store) {
-    store = createStore(registerConsumedSignatureModel(connection));
-    stores.set(connection, store);
-  }
-  return store;
-}
+export const consumedSignatures: (connection: Connection) => ConsumedSignatures = perConnection((connection) =>
+  createStore(registerConsumedSignatureModel(connection)),
+);
 
 function createStore(model: ConsumedSignatureModel): ConsumedSignatures {
   return {

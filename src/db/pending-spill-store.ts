@@ -5,6 +5,7 @@
 // retried write overwrites the same document instead of adding one.
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import type { WebhookBatch } from '../../workflows/lib/pending-set.js';
+import { perConnection } from './per-connection.js';
 
 // Ids (and deletion times) as one JSON string each: FerretDB stores a string in one go, while an array of
 // 5000 small objects took seconds per document on SQLite.
@@ -55,16 +56,9 @@ export interface PendingSpillStore {
   purge(shopToken: string): Promise<void>;
 }
 
-const stores = new WeakMap<Connection, PendingSpillStore>();
-
-export function pendingSpillStore(connection: Connection): PendingSpillStore {
-  let store = stores.get(connection);
-  if (!store) {
-    store = createStore(registerModel(connection));
-    stores.set(connection, store);
-  }
-  return store;
-}
+export const pendingSpillStore: (connection: Connection) => PendingSpillStore = perConnection((connection) =>
+  createStore(registerModel(connection)),
+);
 
 function createStore(model: PendingSpillModel): PendingSpillStore {
   return {

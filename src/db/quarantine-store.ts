@@ -4,6 +4,7 @@
 // reconciliation and on "sync now". A later successful fetch of the id (retry or webhook) removes the entry.
 // `error` names the failure (resource, field path, rule), never record values: those may be personal data.
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { perConnection } from './per-connection.js';
 
 const quarantinedRecordSchema = new Schema(
   {
@@ -57,16 +58,9 @@ export function safeErrorText(message: string): string {
     .slice(0, MAX_ERROR_LENGTH);
 }
 
-const stores = new WeakMap<Connection, QuarantineStore>();
-
-export function quarantineStore(connection: Connection): QuarantineStore {
-  let store = stores.get(connection);
-  if (!store) {
-    store = createStore(registerModel(connection));
-    stores.set(connection, store);
-  }
-  return store;
-}
+export const quarantineStore: (connection: Connection) => QuarantineStore = perConnection((connection) =>
+  createStore(registerModel(connection)),
+);
 
 function createStore(model: QuarantinedRecordModel): QuarantineStore {
   return {

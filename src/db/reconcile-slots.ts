@@ -10,6 +10,7 @@
 import type { Connection } from 'mongoose';
 import { registerReconcileSlotModels } from './models/reconcile-slot.js';
 import { slotFraction } from '../shops/reconcile-slot-order.js';
+import { perConnection } from './per-connection.js';
 
 export interface ReconcileSlot {
   position: number;
@@ -32,14 +33,8 @@ const NEXT = 'next';
 const slotOf = (position: number): ReconcileSlot => ({ position, fraction: slotFraction(position) });
 const isDuplicate = (error: unknown) => (error as { code?: number }).code === DUPLICATE_KEY;
 
-const stores = new WeakMap<Connection, ReconcileSlots>();
-
 /** One store per connection, so the claims of a process queue up behind each other (see `serially`). */
-export function reconcileSlots(connection: Connection): ReconcileSlots {
-  let store = stores.get(connection);
-  if (!store) stores.set(connection, (store = createStore(connection)));
-  return store;
-}
+export const reconcileSlots: (connection: Connection) => ReconcileSlots = perConnection(createStore);
 
 function createStore(connection: Connection): ReconcileSlots {
   const { slots, freed, counter } = registerReconcileSlotModels(connection);
