@@ -5,6 +5,7 @@ import { shopFlushLag } from '../src/metrics/fleet.js';
 import { reconcileSlots } from '../src/db/reconcile-slots.js';
 import { eraseShopData } from '../src/db/shop-erasure.js';
 import type { ActivityDeps } from './deps.js';
+import { shopSyncNotes } from '../src/db/shop-sync-notes.js';
 
 export function createUninstallActivities(deps: ActivityDeps) {
   const { Shop } = deps.db.models;
@@ -40,7 +41,8 @@ export function createUninstallActivities(deps: ActivityDeps) {
       // A flush that carried webhook events: how long the newest of them waited for the mirror.
       if (lastWebhookAt && lastFlushAt && lastFlushAt >= lastWebhookAt)
         shopFlushLag.observe((Date.parse(lastFlushAt) - Date.parse(lastWebhookAt)) / 1000);
-      if (lastWebhookAt) await Shop.updateOne({ token: shopToken }, { $set: { lastWebhookAt: new Date(lastWebhookAt) } });
+      // Not on the shop document: see src/db/shop-sync-notes.ts.
+      if (lastWebhookAt) await shopSyncNotes(deps.db.connection).noteWebhook(shopToken, new Date(lastWebhookAt));
     },
   };
 }

@@ -71,9 +71,10 @@ describe('profile fulfillment', () => {
     const stored = async () => ((await Shop.findOne({ token: shop.token }, { settings: 1 }).lean())?.settings ?? {}) as Record<string, unknown>;
     const write = await Shop.updateOne({ token: shop.token }, { $set: { 'settings.stockSyncEnabled': false } });
     expect(write.matchedCount).toBe(1);
-    // CI failed here once with a 200 (the write reached Upgates) and the cause is not known: FerretDB rewrites the
-    // whole document on an update, so a concurrent Shop write could undo ours. Read it back first, and report
-    // what was stored if the call still goes through, so a repeat tells a lost write from a stale read.
+    // CI failed here once with a 200 (the write reached Upgates): FerretDB rewrites the whole document on an
+    // update, and the flush after the previous test's webhooks noted lastWebhookAt on the shop document at the
+    // same moment, putting the old settings back (fixed: src/db/shop-sync-notes.ts, test/integration/shop-sync-note).
+    // Read it back first, and report what was stored if the call still goes through.
     expect(await stored()).toMatchObject({ stockSyncEnabled: false });
     const res = await vendor(e2e, 'PUT', `${shop.token}/stock`, { items: [{ code: product.code, stock: 99 }] });
     expect({ status: res.status, storedAfter: res.status === 409 ? 'not read' : await stored() }).toEqual({ status: 409, storedAfter: 'not read' });

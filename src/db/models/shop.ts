@@ -33,6 +33,7 @@ const shopSchema = new Schema(
      * (it was down). The worker's sweep (src/temporal/uninstall-sweep.ts) starts it and clears this.
      */
     pendingUninstall: { type: Date, default: null },
+    /** Written by releases before shop_sync_notes (src/db/shop-sync-notes.ts); read only as a fallback now. */
     lastWebhookAt: { type: Date, default: null },
     /**
      * A 301 named an api_url the API host policy refused (src/shops/api-move-refusal.ts): the shop's calls stop

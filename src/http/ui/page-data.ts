@@ -15,6 +15,7 @@ import { countLiveRecords } from '../../db/record-store.js';
 import { unmappedVersionNotice } from '../lifecycle/version-notice.js';
 import { effectiveSettings, type SettingValues } from './settings-form.js';
 import { loadQuarantineView, type QuarantineView } from './quarantine-view.js';
+import { shopSyncNotes } from '../../db/shop-sync-notes.js';
 
 const QUERY_DEADLINE_MS = 1500;
 /** How long the page waits for record counts before it renders without them (they finish into the cache). */
@@ -139,7 +140,7 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
   const resources = profile
     ? [...new Set([...profile.initialSync.map((s) => s.resource), ...profile.codeLists])].filter((r) => r !== 'owner')
     : [];
-  const [account, live, usage, shipments, counts] = await Promise.all([
+  const [account, live, usage, shipments, counts, notedWebhookAt] = await Promise.all([
     shop.accountId
       ? Account.findById(shop.accountId, { company: 1, companyNumber: 1 }).lean()
       : Account.findOne({ shopTokens: shopToken }, { company: 1, companyNumber: 1 }).lean(),
@@ -149,6 +150,7 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
       ? loadShipments(deps, shopToken, lang)
       : Promise.resolve([]),
     recordCounts(deps, shopToken, resources),
+    shopSyncNotes(deps.db.connection).lastWebhookAt(shopToken),
   ]);
   return {
     shop: {
@@ -161,7 +163,8 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
         credentialsRejectedNotice(shop, lang) ??
         unmappedVersionNotice(shop, lang) ??
         accessesNotGrantedNotice(shop, lang),
-      lastWebhookAt: shop.lastWebhookAt ?? null,
+      // Older releases noted it on the shop document; kept as the fallback for shops not flushed since.
+      lastWebhookAt: notedWebhookAt ?? shop.lastWebhookAt ?? null,
       suspension: activeSuspension(shop),
     },
     account: account ? { company: account.company ?? null, companyNumber: account.companyNumber ?? null } : null,
