@@ -1,11 +1,9 @@
 // Uninstall follow-up: stop the shop workflow, and after the retention period erase everything of the shop.
 import { uninstallSignal } from '../workflows/messages.js';
 import { signalShopIfRunning } from '../src/temporal/shop-workflow-client.js';
-import { shopFlushLag } from '../src/metrics/fleet.js';
 import { reconcileSlots } from '../src/db/reconcile-slots.js';
 import { eraseShopData } from '../src/db/shop-erasure.js';
 import type { ActivityDeps } from './deps.js';
-import { shopSyncNotes } from '../src/db/shop-sync-notes.js';
 
 export function createUninstallActivities(deps: ActivityDeps) {
   const { Shop } = deps.db.models;
@@ -26,23 +24,6 @@ export function createUninstallActivities(deps: ActivityDeps) {
       const erased = await eraseShopData(deps.db, deps.records, shopToken, shop.uninstalledAt);
       deps.logger.info({ shopToken, ...erased }, 'purged the shop after the retention period');
       return { purged: true, records: erased.records };
-    },
-
-    async noteShopSync({
-      shopToken,
-      lastWebhookAt,
-      lastFlushAt,
-    }: {
-      shopToken: string;
-      lastWebhookAt: string | null;
-      lastFlushAt: string | null;
-      phase: string;
-    }) {
-      // A flush that carried webhook events: how long the newest of them waited for the mirror.
-      if (lastWebhookAt && lastFlushAt && lastFlushAt >= lastWebhookAt)
-        shopFlushLag.observe((Date.parse(lastFlushAt) - Date.parse(lastWebhookAt)) / 1000);
-      // Not on the shop document: see src/db/shop-sync-notes.ts.
-      if (lastWebhookAt) await shopSyncNotes(deps.db.connection).noteWebhook(shopToken, new Date(lastWebhookAt));
     },
   };
 }

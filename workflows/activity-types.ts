@@ -17,8 +17,8 @@ export interface SyncPagesResult {
   records: number;
 }
 
-export interface ShopActivities {
-  // install
+/** The install workflow's activities (workflows/install.ts). */
+export interface InstallActivities {
   fetchOwnerAndPairAccount(input: { shopToken: string }): Promise<{ projectName: string | null }>;
   markInstallFailed(input: { shopToken: string; message: string }): Promise<void>;
   registerWebhooks(input: {
@@ -36,7 +36,10 @@ export interface ShopActivities {
   }): Promise<{ profile: string; version: number; webhookEvents: string[]; installed: InstalledSignal }>;
   markShopActive(input: { shopToken: string }): Promise<void>;
   handOverToShopWorkflow(input: { shopToken: string; installed: InstalledSignal }): Promise<void>;
-  // shop sync
+}
+
+/** The shop workflow's activities (workflows/shop-sync.ts). */
+export interface ShopSyncActivities {
   planInitialSync(input: {
     shopToken: string;
     onlyResources?: SyncResource[];
@@ -75,10 +78,20 @@ export interface ShopActivities {
   catchUp(input: { shopToken: string; since: string; priority: 'mandatory' | 'optional' }): Promise<{ records: number }>;
   applyVersionChange(input: { shopToken: string; fromVersion: number; toVersion: number }): Promise<{ resourcesToSync: SyncResource[] }>;
   executeBackSync(input: { shopToken: string; request: BackSyncRequest }): Promise<BackSyncResult>;
-  noteShopSync(input: { shopToken: string; lastWebhookAt: string | null; lastFlushAt: string | null; phase: string }): Promise<void>;
-  // uninstall
+  /** After a flush: the flush-lag metric and the shop's newest webhook (src/db/shop-sync-notes.ts). */
+  noteShopSync(input: { shopToken: string; lastWebhookAt: string | null; lastFlushAt: string | null }): Promise<void>;
+}
+
+/** The uninstall workflow's activities (workflows/uninstall.ts). */
+export interface UninstallActivities {
   stopShopWorkflow(input: { shopToken: string }): Promise<void>;
   purgeShopData(input: { shopToken: string; uninstalledAt: string }): Promise<{ purged: boolean; records: number }>;
-  // health check used by the smoke test and operators
+}
+
+/** The health-check workflow's activity, used by the smoke test and operators. */
+export interface HealthCheckActivities {
   writeAndReadBack(input: { key: string; value: string }): Promise<string>;
 }
+
+/** Everything the worker registers (activities/index.ts). */
+export type AllActivities = InstallActivities & ShopSyncActivities & UninstallActivities & HealthCheckActivities;

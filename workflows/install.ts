@@ -2,21 +2,21 @@
 // answer, which is ready as soon as the owner was read and the account created or paired; the rest
 // (webhooks first, then hand-over to the shop workflow which runs the initial sync) goes on durably.
 import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { ShopActivities } from './activity-types.js';
+import type { InstallActivities } from './activity-types.js';
 import { installAnswerUpdate, installStatusQuery, type InstallAnswer, type InstallStatus } from './messages.js';
 
 export interface InstallInput {
   shopToken: string;
 }
 
-const api = proxyActivities<ShopActivities>({
+const api = proxyActivities<InstallActivities>({
   // A handful of API calls each; a short timeout means a crashed worker's attempt is retried within seconds.
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 // The owner fetch decides the callback's answer, which Upgates waits for at most 5 s: a few quick retries,
 // then we answer with an error the shop owner can act on instead of timing out.
-const ownerApi = proxyActivities<ShopActivities>({
+const ownerApi = proxyActivities<InstallActivities>({
   startToCloseTimeout: '3 seconds',
   retry: { initialInterval: '300 milliseconds', maximumAttempts: 3 },
 });

@@ -16,7 +16,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ShopActivities } from './activity-types.js';
+import type { ShopSyncActivities } from './activity-types.js';
 import {
   addToPending,
   chunk,
@@ -75,7 +75,7 @@ export interface ShopSyncInput {
   state?: ShopSyncState;
 }
 
-const api = proxyActivities<ShopActivities>({
+const api = proxyActivities<ShopSyncActivities>({
   startToCloseTimeout: '10 minutes',
   // Short, so a crashed worker's activity is retried elsewhere within seconds (activities heartbeat per page).
   heartbeatTimeout: '45 seconds',
@@ -83,7 +83,7 @@ const api = proxyActivities<ShopActivities>({
   // delay from Retry-After); credential and permission errors are non-retryable and handled below.
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
-const local = proxyActivities<ShopActivities>({
+const local = proxyActivities<ShopSyncActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -315,7 +315,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         return;
       }
       setPhase('live');
-      await local.noteShopSync({ shopToken, lastWebhookAt: s.lastWebhookAt, lastFlushAt: s.lastFlushAt, phase: s.phase });
+      await local.noteShopSync({ shopToken, lastWebhookAt: s.lastWebhookAt, lastFlushAt: s.lastFlushAt });
       return;
     }
     const plan = await local.planInitialSync({ shopToken, onlyResources: [resource] });
@@ -399,7 +399,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     s.stats.flushes++;
     s.lastFlushAt = new Date(Date.now()).toISOString();
     upsertSearchAttributes([{ key: LastSyncAt, value: new Date(Date.now()) }]);
-    await local.noteShopSync({ shopToken, lastWebhookAt: s.lastWebhookAt, lastFlushAt: s.lastFlushAt, phase: s.phase });
+    await local.noteShopSync({ shopToken, lastWebhookAt: s.lastWebhookAt, lastFlushAt: s.lastFlushAt });
   }
 
   async function reconcile(priority: 'mandatory' | 'optional') {

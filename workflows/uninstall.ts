@@ -2,7 +2,7 @@
 // from that moment). This workflow stops the shop workflow, keeps the synced data for the retention period
 // on a durable timer, and purges it after; a reinstall within the period cancels the purge.
 import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { ShopActivities } from './activity-types.js';
+import type { UninstallActivities } from './activity-types.js';
 
 export interface UninstallInput {
   shopToken: string;
@@ -12,7 +12,7 @@ export interface UninstallInput {
 
 export const cancelPurgeSignal = defineSignal('cancelPurge');
 
-const api = proxyActivities<ShopActivities>({
+const api = proxyActivities<UninstallActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });

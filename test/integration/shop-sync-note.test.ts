@@ -4,7 +4,7 @@
 // through right after stockSyncEnabled was turned off). The note must never touch what anyone else writes.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connection.js';
-import { createUninstallActivities } from '../../activities/uninstall.js';
+import { createShopSyncNoteActivities } from '../../activities/shop-sync-notes.js';
 import type { ActivityDeps } from '../../activities/deps.js';
 import { shopSyncNotes } from '../../src/db/shop-sync-notes.js';
 
@@ -24,12 +24,12 @@ describe('noteShopSync', () => {
     const { Shop } = db.models;
     const token = `${run}-shop`;
     await Shop.create({ token, status: 'active', profile: 'fulfillment', version: 1, webhookKeyHash: `h-${token}`, webhookKeyNonce: 'n' });
-    const { noteShopSync } = createUninstallActivities({ db } as unknown as ActivityDeps);
+    const { noteShopSync } = createShopSyncNoteActivities({ db } as unknown as ActivityDeps);
     const lost: number[] = [];
     for (let i = 0; i < 60; i++) {
       const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
       await Promise.all([
-        noteShopSync({ shopToken: token, lastWebhookAt: at, lastFlushAt: at, phase: 'live' }),
+        noteShopSync({ shopToken: token, lastWebhookAt: at, lastFlushAt: at }),
         Shop.updateOne({ token }, { $set: { 'settings.round': i } }),
       ]);
       const stored = await Shop.findOne({ token }, { settings: 1 }).lean();
@@ -37,7 +37,7 @@ describe('noteShopSync', () => {
     }
     expect(lost).toEqual([]);
     // The note itself is kept (newest time wins; an older note sent late does not move it back).
-    await noteShopSync({ shopToken: token, lastWebhookAt: '2025-01-01T00:00:00.000Z', lastFlushAt: null, phase: 'live' });
+    await noteShopSync({ shopToken: token, lastWebhookAt: '2025-01-01T00:00:00.000Z', lastFlushAt: null });
     expect((await shopSyncNotes(db.connection).lastWebhookAt(token))?.toISOString()).toBe('2026-01-01T00:00:59.000Z');
   });
 });
