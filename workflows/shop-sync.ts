@@ -83,7 +83,8 @@ const api = proxyActivities<ShopSyncActivities>({
   // delay from Retry-After); credential and permission errors are non-retryable and handled below.
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
-const local = proxyActivities<ShopSyncActivities>({
+// Short steps (plan, note, spill): a 1-minute timeout and no heartbeat. Ordinary activities, not local ones.
+const shortApi = proxyActivities<ShopSyncActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -284,7 +285,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   async function handleInstall(request: InstalledSignal) {
     s.profile = request.profile;
     s.version = request.version;
-    const plan = await local.planInitialSync({ shopToken });
+    const plan = await shortApi.planInitialSync({ shopToken });
     s.initialSync = {
       resources: plan.resources,
       index: 0,
@@ -315,10 +316,10 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
         return;
       }
       setPhase('live');
-      await local.noteShopSync({ shopToken, lastWebhookAt: s.lastWebhookAt, lastFlushAt: s.lastFlushAt });
+      await shortApi.noteShopSync({ shopToken, lastWebhookAt: s.lastWebhookAt, lastFlushAt: s.lastFlushAt });
       return;
     }
-    const plan = await local.planInitialSync({ shopToken, onlyResources: [resource] });
+    const plan = await shortApi.planInitialSync({ shopToken, onlyResources: [resource] });
     const lookbackFrom = new Date(Date.parse(progress.startedAt) - plan.lookbackDays * 24 * 3600 * 1000).toISOString();
     const result = await api.syncPages({
       shopToken,
@@ -380,7 +381,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     }
     for (const [resource, deletes] of Object.entries(batch.deletes) as Array<[SyncResource, Record<string, string>]>) {
       for (const part of chunk(Object.entries(deletes), settings.idsPerActivity)) {
-        // Not `local`: up to idsPerActivity writes can outlast its 1-minute timeout on a slow store; this one heartbeats.
+        // Not `shortApi`: up to idsPerActivity writes can outlast its 1-minute timeout on a slow store; this one heartbeats.
         const result = await api.applyTombstones({ shopToken, resource, deletes: part.map(([id, time]) => ({ id, time })) });
         s.stats.tombstones += result.tombstoned;
         // A deleted variant means its product changed: fetch the product in the next flush.
@@ -399,7 +400,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     s.stats.flushes++;
     s.lastFlushAt = new Date(Date.now()).toISOString();
     upsertSearchAttributes([{ key: LastSyncAt, value: new Date(Date.now()) }]);
-    await local.noteShopSync({ shopToken, lastWebhookAt: s.lastWebhookAt, lastFlushAt: s.lastFlushAt });
+    await shortApi.noteShopSync({ shopToken, lastWebhookAt: s.lastWebhookAt, lastFlushAt: s.lastFlushAt });
   }
 
   async function reconcile(priority: 'mandatory' | 'optional') {
@@ -442,7 +443,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
     for (let i = 0; i < groups.length; i++) {
       const docs = groups[i]!.map((batch) => ({ seq: spill.nextSeq++, batch }));
       try {
-        await local.spillPending({ shopToken, docs });
+        await shortApi.spillPending({ shopToken, docs });
       } catch (error) {
         if (!(error instanceof ActivityFailure)) throw error;
         // Keep what was not written in memory (nothing lost); the next attempt spills it again.
