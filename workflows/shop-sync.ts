@@ -46,7 +46,7 @@ import {
   type ShopStatusView,
   type SyncNowResult,
 } from './messages.js';
-import { LastSyncAt, SyncPhase } from '../src/temporal/search-attributes.js';
+import { LastSyncAt, SyncPhase } from './search-attributes.js';
 
 export interface ShopSyncSettings {
   quietMs: number;

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { startProcess, type ManagedProcess } from './child-process.js';
 import { freePort, waitFor } from './free-port.js';
 import { ensureTemporalCli } from './tool-binaries.js';
-import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes.js';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../workflows/search-attributes.js';
 
 export interface TemporalDevServer {
   address: string;

@@ -5,7 +5,7 @@ import type { SearchAttributePair, SignalDefinition } from '@temporalio/common';
 import type { Config } from '../config.js';
 import { shopSyncWorkflow, type ShopSyncSettings } from '../../workflows/shop-sync.js';
 import { shopWorkflowId } from './workflow-ids.js';
-import { AddonProfile, ShopToken } from './search-attributes.js';
+import { AddonProfile, ShopToken } from '../../workflows/search-attributes.js';
 
 export function shopSyncSettings(config: Config): ShopSyncSettings {
   return {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxShop } from '../../sandbox/index.js';
 import { shopSyncSettings, signalWithStartShop } from '../../src/temporal/shop-workflow-client.js';
-import { SyncPhase } from '../../src/temporal/search-attributes.js';
+import { SyncPhase } from '../../workflows/search-attributes.js';
 import { shopWorkflowId, uninstallWorkflowId } from '../../src/temporal/workflow-ids.js';
 import { syncNowUpdate, webhookSignal } from '../../workflows/messages.js';
 import { eventually, startE2E, type E2E } from '../helpers/e2e-env.js';
