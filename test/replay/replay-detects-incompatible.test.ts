@@ -17,7 +17,7 @@ it('an incompatible change to shop-sync.ts fails the replay', async () => {
   cpSync(join(ROOT, 'workflows'), dir, { recursive: true });
   const file = join(dir, 'shop-sync.ts');
   const original = readFileSync(file, 'utf8');
-  const anchor = 'const plan = await local.planInitialSync({ shopToken });';
+  const anchor = 'const plan = await shortApi.planInitialSync({ shopToken });';
   expect(original).toContain(anchor);
   writeFileSync(file, original.replace(anchor, `await condition(() => false, 1);\n    ${anchor}`));
   const bundle = await bundleWorkflowCode({
