@@ -2,6 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { InstalledSignal } from '../workflows/messages.js';
 import { installedSignal } from '../workflows/messages.js';
+import { createShopStore } from '../src/db/shop-store.js';
 import { signalWithStartShop } from '../src/temporal/shop-workflow-client.js';
 import { UpgatesAuthError, UpgatesForbiddenError, UpgatesLoginBlockedError } from '../src/upgates/errors.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
@@ -22,7 +23,8 @@ export const INSTALL_MESSAGES = {
 };
 
 export function createInstallActivities(deps: ActivityDeps) {
-  const { Shop, Account } = deps.db.models;
+  const { Account } = deps.db.models;
+  const shops = createShopStore(deps.db.models.Shop);
   return {
     async fetchOwnerAndPairAccount({ shopToken }: { shopToken: string }): Promise<{ projectName: string | null }> {
       let owner: Record<string, unknown>;
@@ -63,15 +65,12 @@ export function createInstallActivities(deps: ActivityDeps) {
         },
         { upsert: true, new: true },
       );
-      await Shop.updateOne({ token: shopToken }, { $set: { accountId: account._id, projectName: str('company') } });
+      await shops.pairAccount(shopToken, account._id, str('company'));
       return { projectName: str('company') };
     },
 
     async markInstallFailed({ shopToken, message }: { shopToken: string; message: string }) {
-      await deps.db.models.Shop.updateOne(
-        { token: shopToken, status: 'installing' },
-        { $set: { status: 'failed', installError: message } },
-      );
+      await shops.markInstallFailed(shopToken, message);
     },
 
     async planInstall({ shopToken }: { shopToken: string }) {
@@ -94,10 +93,7 @@ export function createInstallActivities(deps: ActivityDeps) {
     },
 
     async markShopActive({ shopToken }: { shopToken: string }) {
-      await Shop.updateOne(
-        { token: shopToken, status: { $in: ['installing', 'active'] } },
-        { $set: { status: 'active', installedAt: new Date(), installError: null, uninstalledAt: null, purgeAfter: null } },
-      );
+      await shops.markActive(shopToken);
     },
 
     async handOverToShopWorkflow({ shopToken, installed }: { shopToken: string; installed: InstalledSignal }) {

@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { AddonProfileName } from '../src/config.js';
 import type { ShopDoc } from '../src/db/models/shop.js';
+import { createShopStore } from '../src/db/shop-store.js';
 import { getProfile } from '../src/profiles/index.js';
 import type { ProfileVersion } from '../src/profiles/types.js';
 import {
@@ -93,10 +94,7 @@ export async function clientForShop(
     onMoved: async (newApiUrl) => {
       // Upgates moved the shop to another server: store the new URL for every later call.
       const blob = deps.cipher.encrypt({ ...credentials, apiUrl: newApiUrl }, shopToken);
-      await deps.db.models.Shop.updateOne(
-        { token: shopToken, credentialsVersion: shop.credentialsVersion },
-        { $set: { credentials: blob }, $inc: { credentialsVersion: 1 } },
-      );
+      await createShopStore(deps.db.models.Shop).rotateCredentials(shopToken, shop.credentialsVersion, blob);
       deps.logger.info({ shopToken }, 'shop moved to a new API URL; stored');
     },
   });

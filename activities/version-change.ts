@@ -2,6 +2,7 @@
 // workflow which newly needed resources to sync.
 import type { AddonProfileName } from '../src/config.js';
 import { diffProfiles, getProfile } from '../src/profiles/index.js';
+import { createShopStore } from '../src/db/shop-store.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
 import type { SyncResource } from '../workflows/lib/pending-set.js';
 import type { ActivityDeps } from './deps.js';
@@ -28,7 +29,7 @@ export function createVersionChangeActivities(deps: ActivityDeps) {
           diff.webhooksToRemove,
         );
         await applyConversionCodeDiff(client, from, to);
-        await deps.db.models.Shop.updateOne({ token: shopToken }, { $set: { version: toVersion } });
+        await createShopStore(deps.db.models.Shop).setManifestVersion(shopToken, toVersion);
         return { resourcesToSync: diff.resourcesToSync.filter((r) => (SYNCABLE as string[]).includes(r)) as SyncResource[] };
       } catch (error) {
         throw toTemporalFailure(error);

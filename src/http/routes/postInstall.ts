@@ -10,6 +10,7 @@ import { credentialsChangedSignal, installAnswerUpdate, type InstallAnswer } fro
 import { cancelPurgeSignal } from '../../../workflows/uninstall.js';
 import { signalShopIfRunning } from '../../temporal/shop-workflow-client.js';
 import { installWorkflowId, uninstallWorkflowId } from '../../temporal/workflow-ids.js';
+import { createShopStore, type BeginInstallOutcome } from '../../db/shop-store.js';
 import { withDatabaseDeadline } from '../database-deadline.js';
 import { installBodySchema, type InstallBody } from '../lifecycle/callback-schemas.js';
 import { refuseInstallApiUrl } from '../lifecycle/install-api-url-check.js';
@@ -62,8 +63,7 @@ export const postInstall = (deps: AppDeps): RequestHandler[] => [
   },
 ];
 
-async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<'created' | 'already-active' | 'retry' | 'reinstall'> {
-  const { Shop } = deps.db.models;
+async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<BeginInstallOutcome> {
   const credentials = deps.cipher.encrypt({ apiUser: body.apiUser, apiKey: body.apiKey, apiUrl: body.apiUrl }, body.token);
   const { version, mapped } = installManifestVersion(deps.config, body.version);
   if (!mapped) {
@@ -74,58 +74,20 @@ async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<'
       'install: Upgates version identifier not in UPGATES_VERSIONS; running the first manifest',
     );
   }
-  const upgatesVersion = body.version;
-  const existing = await Shop.findOne({ token: body.token }).lean();
-  if (existing?.status === 'active') {
-    await Shop.updateOne(
-      { token: body.token },
-      { $set: { credentials, language: body.current_admin_language }, $inc: { credentialsVersion: 1 } },
-    );
-    return 'already-active';
-  }
-  if (existing) {
-    const reinstall = existing.status === 'uninstalled';
-    const nonce = reinstall ? deps.webhookKeys.newNonce() : existing.webhookKeyNonce;
-    await Shop.updateOne(
-      { token: body.token },
-      {
-        $set: {
-          status: 'installing',
-          credentials,
-          version,
-          upgatesVersion,
-          versionNotice: null,
-          profile: deps.config.profile,
-          language: body.current_admin_language,
-          installError: null,
-          webhookKeyNonce: nonce,
-          webhookKeyHash: deps.webhookKeys.hash(deps.webhookKeys.keyFor(body.token, nonce)),
-        },
-        $inc: { credentialsVersion: 1 },
-      },
-    );
-    return reinstall ? 'reinstall' : 'retry';
-  }
-  const nonce = deps.webhookKeys.newNonce();
-  try {
-    await Shop.create({
-      token: body.token,
-      status: 'installing',
-      profile: deps.config.profile,
-      version,
-      upgatesVersion,
-      language: body.current_admin_language,
-      credentials,
-      webhookKeyNonce: nonce,
-      webhookKeyHash: deps.webhookKeys.hash(deps.webhookKeys.keyFor(body.token, nonce)),
-    });
-    return 'created';
-  } catch (error) {
-    if ((error as { code?: number }).code !== 11000) throw error;
-    // A concurrent duplicate callback created it first: just refresh the credentials.
-    await Shop.updateOne({ token: body.token }, { $set: { credentials }, $inc: { credentialsVersion: 1 } });
-    return 'retry';
-  }
+  const hashFor = (nonce: string) => deps.webhookKeys.hash(deps.webhookKeys.keyFor(body.token, nonce));
+  return createShopStore(deps.db.models.Shop).beginInstall({
+    token: body.token,
+    credentials,
+    profile: deps.config.profile,
+    version,
+    upgatesVersion: body.version,
+    language: body.current_admin_language,
+    newWebhookKey: () => {
+      const nonce = deps.webhookKeys.newNonce();
+      return { nonce, hash: hashFor(nonce) };
+    },
+    webhookKeyHashFor: hashFor,
+  });
 }
 
 async function startInstall(deps: AppDeps, shopToken: string, arrivedAt: number): Promise<InstallAnswer> {

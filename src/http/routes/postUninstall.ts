@@ -5,6 +5,7 @@
 // and the worker's sweep starts the workflow once Temporal is back (src/temporal/uninstall-sweep.ts); the
 // answer is 200 either way, since Upgates ignores it and never calls again.
 import express, { type RequestHandler } from 'express';
+import { createShopStore } from '../../db/shop-store.js';
 import { startPendingUninstall } from '../../shops/uninstall-intent.js';
 import { withDatabaseDeadline } from '../database-deadline.js';
 import { uninstallBodySchema } from '../lifecycle/callback-schemas.js';
@@ -24,24 +25,9 @@ export const postUninstall = (deps: AppDeps): RequestHandler[] => [
     const now = new Date();
     const purgeAfter = new Date(now.getTime() + deps.config.uninstallRetentionSeconds * 1000);
     // Only the first of concurrent or repeated callbacks flips the state; the rest find the intent (if any).
-    const result = await withDatabaseDeadline(deps.db.connection, () =>
-      Shop.updateOne(
-        { token: body.token, status: { $ne: 'uninstalled' } },
-        {
-          $set: { status: 'uninstalled', credentials: null, uninstalledAt: now, purgeAfter, pendingUninstall: now },
-          $inc: { credentialsVersion: 1 },
-        },
-      ),
+    const pending = await withDatabaseDeadline(deps.db.connection, () =>
+      createShopStore(Shop).markUninstalled(body.token, now, purgeAfter),
     );
-    const pending =
-      result.modifiedCount > 0
-        ? { token: body.token, uninstalledAt: now, purgeAfter }
-        : await withDatabaseDeadline(deps.db.connection, async () => {
-            const shop = await Shop.findOne({ token: body.token, status: 'uninstalled' }, { pendingUninstall: 1, purgeAfter: 1 }).lean();
-            return shop?.pendingUninstall
-              ? { token: body.token, uninstalledAt: shop.pendingUninstall, purgeAfter: shop.purgeAfter ?? null }
-              : null;
-          });
     if (pending) {
       try {
         await startPendingUninstall(deps.temporal, Shop, deps.config.temporal.taskQueue, pending, Date.now() + TEMPORAL_CALL_DEADLINE_MS);
