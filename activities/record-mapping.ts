@@ -1,23 +1,20 @@
 // How each synced resource is identified and versioned in the mirror.
-import type { SyncResource } from '../workflows/lib/pending-set.js';
+import { MIRRORED_RESOURCES, SYNC_INFO, type MirroredResource } from '../src/upgates/resources.js';
 import type { RecordVersion } from '../src/db/record-store.js';
 
 interface Mapping {
   idField: string;
   /** Fields that carry the version time, first present wins. Code lists have none. */
-  timeFields: string[];
+  timeFields: readonly string[];
 }
 
-export const RECORD_MAPPING: Record<Exclude<SyncResource, 'productVariants'>, Mapping> = {
-  orders: { idField: 'order_number', timeFields: ['last_update_time', 'creation_time'] },
-  orderStatuses: { idField: 'id', timeFields: ['last_update_time', 'creation_time'] },
-  products: { idField: 'product_id', timeFields: ['last_update_time', 'creation_time'] },
-  categories: { idField: 'category_id', timeFields: ['last_update_time', 'creation_time'] },
-  customers: { idField: 'customer_id', timeFields: ['last_update_time', 'creation_time'] },
-  languages: { idField: 'language_id', timeFields: [] },
-  shipments: { idField: 'id', timeFields: [] },
-  payments: { idField: 'id', timeFields: [] },
-};
+/** From the sync table (src/upgates/resources.ts): the record id field of the API and the version fields. */
+export const RECORD_MAPPING = Object.fromEntries(
+  MIRRORED_RESOURCES.map((resource) => [
+    resource,
+    { idField: SYNC_INFO[resource].recordIdField!, timeFields: SYNC_INFO[resource].timeFields },
+  ]),
+) as Record<MirroredResource, Mapping>;
 
 /** A record we cannot identify or store (e.g. no id field): the record's fault, so retrying cannot help. */
 export class RecordMappingError extends Error {
@@ -27,7 +24,7 @@ export class RecordMappingError extends Error {
   }
 }
 
-export function toRecordVersion(resource: Exclude<SyncResource, 'productVariants'>, item: Record<string, unknown>): RecordVersion {
+export function toRecordVersion(resource: MirroredResource, item: Record<string, unknown>): RecordVersion {
   const mapping = RECORD_MAPPING[resource];
   const id = item[mapping.idField];
   if (id === undefined || id === null || id === '') throw new RecordMappingError(`${resource} record without ${mapping.idField}`);

@@ -4,6 +4,8 @@
 import { heartbeat } from '@temporalio/activity';
 import type { SyncPagesInput, SyncPagesResult } from '../workflows/activity-types.js';
 import type { SyncResource } from '../workflows/lib/pending-set.js';
+import { isMirrored, MIRRORED_RESOURCES, SYNC_INFO, type MirroredResource } from '../src/upgates/resources.js';
+import type { ByIdResource } from '../src/upgates/schemas/index.js';
 import type { CallPriority } from '../src/upgates/http.js';
 import type { UpgatesClient } from '../src/upgates/client.js';
 import { chunk } from '../src/upgates/batching.js';
@@ -15,18 +17,13 @@ import { fetchIsolatingPoison } from './poison-records.js';
 import { createPendingSpillActivities } from './pending-spill.js';
 import { quarantineStore } from '../src/db/quarantine-store.js';
 
-type MirroredResource = Exclude<SyncResource, 'productVariants'>;
-const PAGINATED = new Set<MirroredResource>(['orders', 'products', 'categories', 'customers']);
+// How each resource is read comes from the sync table (src/upgates/resources.ts, SYNC_INFO).
+const PAGINATED = new Set<MirroredResource>(MIRRORED_RESOURCES.filter((r) => SYNC_INFO[r].paginated));
 /** Resources whose list endpoint filters by `last_update_time_from` (incremental catch-up). */
-const INCREMENTAL = new Set<MirroredResource>(['orders', 'products', 'categories', 'customers']);
-const BY_ID: Partial<Record<MirroredResource, 'orders' | 'products' | 'categories' | 'customers' | 'shipments' | 'payments'>> = {
-  orders: 'orders',
-  products: 'products',
-  categories: 'categories',
-  customers: 'customers',
-  shipments: 'shipments',
-  payments: 'payments',
-};
+const INCREMENTAL = new Set<MirroredResource>(MIRRORED_RESOURCES.filter((r) => SYNC_INFO[r].incremental));
+/** Fetched by id lists; the resource is its own by-id endpoint. */
+const byIdResource = (resource: MirroredResource): ByIdResource | undefined =>
+  SYNC_INFO[resource].fetchById ? (resource as ByIdResource) : undefined;
 /** Quarantined ids retried per reconciliation or "sync now" (the oldest tried first). */
 const MAX_QUARANTINE_RETRY = 1000;
 const PARALLEL_CALLS = 3; // Upgates' per-shop concurrency limit; the client's semaphore enforces it too.
@@ -92,7 +89,7 @@ export function createSyncActivities(deps: ActivityDeps) {
   async function syncIds(shopToken: string, resource: SyncResource, ids: string[], priority: CallPriority) {
     if (resource === 'productVariants') return { fetched: 0, tombstoned: 0, quarantined: 0 };
     const { client } = await clientForShop(deps, shopToken);
-    const byId = BY_ID[resource];
+    const byId = byIdResource(resource);
     let items: Array<Record<string, unknown>> = [];
     const poisoned: Array<{ id: string; error: string }> = [];
     if (byId) {
@@ -313,10 +310,6 @@ export function createSyncActivities(deps: ActivityDeps) {
       });
     },
   };
-}
-
-function isMirrored(resource: string): resource is MirroredResource {
-  return ['orders', 'orderStatuses', 'products', 'categories', 'customers', 'languages', 'shipments', 'payments'].includes(resource);
 }
 
 async function findVariantParents(deps: ActivityDeps, shopToken: string, variantIds: string[]): Promise<string[]> {

@@ -3,14 +3,13 @@
 import type { AddonProfileName } from '../src/config.js';
 import { diffProfiles, getProfile } from '../src/profiles/index.js';
 import { createShopStore } from '../src/db/shop-store.js';
+import { isMirrored } from '../src/upgates/resources.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
 import type { SyncResource } from '../workflows/lib/pending-set.js';
 import type { ActivityDeps } from './deps.js';
 import { applyConversionCodeDiff } from './conversion-codes.js';
 import { clientForShop } from './shop-context.js';
 import { reconcileWebhooks } from './webhook-registration.js';
-
-const SYNCABLE: SyncResource[] = ['orders', 'orderStatuses', 'products', 'categories', 'customers', 'languages', 'shipments', 'payments'];
 
 export function createVersionChangeActivities(deps: ActivityDeps) {
   return {
@@ -30,7 +29,7 @@ export function createVersionChangeActivities(deps: ActivityDeps) {
         );
         await applyConversionCodeDiff(client, from, to);
         await createShopStore(deps.db.models.Shop).setManifestVersion(shopToken, toVersion);
-        return { resourcesToSync: diff.resourcesToSync.filter((r) => (SYNCABLE as string[]).includes(r)) as SyncResource[] };
+        return { resourcesToSync: diff.resourcesToSync.filter(isMirrored) as SyncResource[] };
       } catch (error) {
         throw toTemporalFailure(error);
       }

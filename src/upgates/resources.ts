@@ -31,10 +31,6 @@ export interface ResourceInfo {
   path: string;
   /** Webhook event family (`Orders` in `Orders.create`), when Upgates has one. */
   webhookFamily?: string;
-  /** Key of the list in webhook payloads (`orders`, `statuses`, ...). */
-  webhookListKey?: string;
-  /** Field that identifies a record in webhook payloads and API responses. */
-  idField?: string;
   /** Query parameter that fetches several records by id, `;`-separated. */
   idsQuery?: string;
   /** Documented page size of the list endpoint (undefined: not paginated or not documented). */
@@ -46,12 +42,10 @@ export interface ResourceInfo {
 export const RESOURCE_INFO: Record<Resource, ResourceInfo> = {
   owner: { path: '/owner', listKey: 'owner' },
   config: { path: '/config', listKey: 'config' },
-  languages: { path: '/languages', webhookFamily: 'Languages', webhookListKey: 'languages', idField: 'language_id', listKey: 'languages' },
+  languages: { path: '/languages', webhookFamily: 'Languages', listKey: 'languages' },
   orders: {
     path: '/orders',
     webhookFamily: 'Orders',
-    webhookListKey: 'orders',
-    idField: 'order_number',
     idsQuery: 'order_numbers',
     pageSize: 100,
     listKey: 'orders',
@@ -59,25 +53,19 @@ export const RESOURCE_INFO: Record<Resource, ResourceInfo> = {
   orderStatuses: {
     path: '/order-statuses',
     webhookFamily: 'OrderStatuses',
-    webhookListKey: 'statuses',
-    idField: 'order_status_id',
     listKey: 'order_statuses',
   },
   products: {
     path: '/products',
     webhookFamily: 'Products',
-    webhookListKey: 'products',
-    idField: 'product_id',
     idsQuery: 'product_ids',
     pageSize: 50,
     listKey: 'products',
   },
-  parameters: { path: '/parameters', idField: 'id', idsQuery: 'ids', pageSize: 100, listKey: 'parameters' },
+  parameters: { path: '/parameters', idsQuery: 'ids', pageSize: 100, listKey: 'parameters' },
   categories: {
     path: '/categories',
     webhookFamily: 'Categories',
-    webhookListKey: 'categories',
-    idField: 'category_id',
     idsQuery: 'ids',
     pageSize: 100,
     listKey: 'categories',
@@ -85,8 +73,6 @@ export const RESOURCE_INFO: Record<Resource, ResourceInfo> = {
   customers: {
     path: '/customers',
     webhookFamily: 'Customers',
-    webhookListKey: 'customers',
-    idField: 'customer_id',
     idsQuery: 'ids',
     pageSize: 100,
     listKey: 'customers',
@@ -94,8 +80,6 @@ export const RESOURCE_INFO: Record<Resource, ResourceInfo> = {
   shipments: {
     path: '/shipments',
     webhookFamily: 'Shipments',
-    webhookListKey: 'shipments',
-    idField: 'id',
     idsQuery: 'ids',
     pageSize: 100,
     listKey: 'shipments',
@@ -103,15 +87,13 @@ export const RESOURCE_INFO: Record<Resource, ResourceInfo> = {
   payments: {
     path: '/payments',
     webhookFamily: 'Payments',
-    webhookListKey: 'payments',
-    idField: 'id',
     idsQuery: 'ids',
     pageSize: 100,
     listKey: 'payments',
   },
   webhooks: { path: '/webhooks', listKey: 'webhooks' },
   conversionCodes: { path: '/conversion-codes', listKey: 'conversion_codes' },
-  vouchers: { path: '/vouchers', idField: 'voucher_code', idsQuery: 'voucher_codes', pageSize: 100, listKey: 'vouchers' },
+  vouchers: { path: '/vouchers', idsQuery: 'voucher_codes', pageSize: 100, listKey: 'vouchers' },
 };
 
 /** Webhook event names as Upgates spells them, e.g. `Orders.update`. */
@@ -121,3 +103,138 @@ export const webhookEvent = (resource: Resource, action: WebhookAction): string 
   if (!family) throw new Error(`Upgates has no webhooks for ${resource}`);
   return `${family}.${action}`;
 };
+
+// ---- What the shop workflow syncs into the mirror (issue 15.2) ---------------------------------------------
+// The one table the sync derives from: webhook parsing (payload-schemas.ts), the pending set's resource type,
+// record identity and versions (record-mapping.ts), how a resource is read (sync-records.ts) and what a version
+// change may sync (version-change.ts).
+
+export const SYNC_RESOURCES = [
+  'orders',
+  'orderStatuses',
+  'products',
+  'productVariants',
+  'categories',
+  'customers',
+  'languages',
+  'shipments',
+  'payments',
+] as const;
+export type SyncResource = (typeof SYNC_RESOURCES)[number];
+
+export interface SyncInfo {
+  /**
+   * Stored in the mirror under its own name. Variants are not: they live inside their product, and a variant
+   * named by a webhook makes us fetch its product again.
+   */
+  mirrored: boolean;
+  /** Field that identifies a record as the API returns it (webhook items may name it differently). */
+  recordIdField?: string;
+  /** Fields that carry the version time, first present wins. Code lists have none. */
+  timeFields: readonly string[];
+  /** Read page by page at the initial sync (the others are small code lists read whole). */
+  paginated: boolean;
+  /** The list endpoint filters by `last_update_time_from` (incremental catch-up). */
+  incremental: boolean;
+  /** Fetched by id lists when webhooks name changed records (RESOURCE_INFO's `idsQuery`). */
+  fetchById: boolean;
+  /**
+   * Its webhooks: the resource whose family sends them (`Products.update` carries variants too), the key of its
+   * list in a webhook body, and the id field of its items.
+   */
+  webhook: { of: Resource; listKey: string; idField: string };
+}
+
+const VERSIONED = ['last_update_time', 'creation_time'] as const;
+
+export const SYNC_INFO: Record<SyncResource, SyncInfo> = {
+  orders: {
+    mirrored: true,
+    recordIdField: 'order_number',
+    timeFields: VERSIONED,
+    paginated: true,
+    incremental: true,
+    fetchById: true,
+    webhook: { of: 'orders', listKey: 'orders', idField: 'order_number' },
+  },
+  // The API lists statuses with `id`; webhooks name them `order_status_id` (upgates-reference, webhooks).
+  orderStatuses: {
+    mirrored: true,
+    recordIdField: 'id',
+    timeFields: VERSIONED,
+    paginated: false,
+    incremental: false,
+    fetchById: false,
+    webhook: { of: 'orderStatuses', listKey: 'statuses', idField: 'order_status_id' },
+  },
+  products: {
+    mirrored: true,
+    recordIdField: 'product_id',
+    timeFields: VERSIONED,
+    paginated: true,
+    incremental: true,
+    fetchById: true,
+    webhook: { of: 'products', listKey: 'products', idField: 'product_id' },
+  },
+  productVariants: {
+    mirrored: false,
+    timeFields: [],
+    paginated: false,
+    incremental: false,
+    fetchById: false,
+    webhook: { of: 'products', listKey: 'variants', idField: 'variant_id' },
+  },
+  categories: {
+    mirrored: true,
+    recordIdField: 'category_id',
+    timeFields: VERSIONED,
+    paginated: true,
+    incremental: true,
+    fetchById: true,
+    webhook: { of: 'categories', listKey: 'categories', idField: 'category_id' },
+  },
+  customers: {
+    mirrored: true,
+    recordIdField: 'customer_id',
+    timeFields: VERSIONED,
+    paginated: true,
+    incremental: true,
+    fetchById: true,
+    webhook: { of: 'customers', listKey: 'customers', idField: 'customer_id' },
+  },
+  languages: {
+    mirrored: true,
+    recordIdField: 'language_id',
+    timeFields: [],
+    paginated: false,
+    incremental: false,
+    fetchById: false,
+    webhook: { of: 'languages', listKey: 'languages', idField: 'language_id' },
+  },
+  shipments: {
+    mirrored: true,
+    recordIdField: 'id',
+    timeFields: [],
+    paginated: false,
+    incremental: false,
+    fetchById: true,
+    webhook: { of: 'shipments', listKey: 'shipments', idField: 'id' },
+  },
+  payments: {
+    mirrored: true,
+    recordIdField: 'id',
+    timeFields: [],
+    paginated: false,
+    incremental: false,
+    fetchById: true,
+    webhook: { of: 'payments', listKey: 'payments', idField: 'id' },
+  },
+};
+
+export type MirroredResource = Exclude<SyncResource, 'productVariants'>;
+export const isMirrored = (resource: string): resource is MirroredResource =>
+  (SYNC_RESOURCES as readonly string[]).includes(resource) && SYNC_INFO[resource as SyncResource].mirrored;
+export const MIRRORED_RESOURCES: readonly MirroredResource[] = SYNC_RESOURCES.filter(isMirrored);
+/** Webhook families whose events we understand (`Orders`, `OrderStatuses`, ...). */
+export const syncWebhookFamily = (resource: SyncResource): string => RESOURCE_INFO[SYNC_INFO[resource].webhook.of].webhookFamily!;
+export const SYNC_WEBHOOK_FAMILIES: readonly string[] = [...new Set(SYNC_RESOURCES.map(syncWebhookFamily))];

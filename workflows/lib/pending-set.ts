@@ -1,8 +1,9 @@
 // The shop workflow's buffer of changed record ids, as plain JSON (it crosses continue-as-new).
 // Upserts and deletes are kept apart: an upsert id is fetched from Upgates, a delete becomes a tombstone.
 
-export type SyncResource =
-  'orders' | 'orderStatuses' | 'products' | 'productVariants' | 'categories' | 'customers' | 'languages' | 'shipments' | 'payments';
+// The resources themselves are the sync table's (src/upgates/resources.ts, SYNC_INFO); a type only, erased.
+import type { SyncResource } from '../../src/upgates/resources.js';
+export type { SyncResource };
 
 export interface PendingSet {
   /** resource -> id -> first time we saw it pending (workflow ms). */

@@ -1,7 +1,8 @@
 // Webhook bodies per family (upgates-reference.md §4.3): `project_name` plus a list of ids and times.
 // At most 5000 records per call. We keep ids and times only; anything else in the body is ignored.
 import { z } from 'zod';
-import type { SyncResource, WebhookBatch } from '../../../workflows/lib/pending-set.js';
+import type { WebhookBatch } from '../../../workflows/lib/pending-set.js';
+import { SYNC_INFO, SYNC_RESOURCES, SYNC_WEBHOOK_FAMILIES, syncWebhookFamily, type SyncResource } from '../../upgates/resources.js';
 
 const MAX_RECORDS = 5000;
 const id = z.union([z.string().min(1).max(128), z.number().int().nonnegative()]).transform(String);
@@ -19,24 +20,19 @@ const itemSchema = (idField: string) =>
   }));
 type Item = { id: string; time: string | null; deletion: boolean };
 
-/** family list key -> resource and id field. `statuses` is the OrderStatuses list key. */
-export const FAMILY_LISTS: Record<string, { resource: SyncResource; idField: string; family: string }> = {
-  orders: { resource: 'orders', idField: 'order_number', family: 'Orders' },
-  statuses: { resource: 'orderStatuses', idField: 'order_status_id', family: 'OrderStatuses' },
-  products: { resource: 'products', idField: 'product_id', family: 'Products' },
-  variants: { resource: 'productVariants', idField: 'variant_id', family: 'Products' },
-  categories: { resource: 'categories', idField: 'category_id', family: 'Categories' },
-  customers: { resource: 'customers', idField: 'customer_id', family: 'Customers' },
-  languages: { resource: 'languages', idField: 'language_id', family: 'Languages' },
-  shipments: { resource: 'shipments', idField: 'id', family: 'Shipments' },
-  payments: { resource: 'payments', idField: 'id', family: 'Payments' },
-};
+/** Webhook list key -> resource and the id field of its items (from the sync table). `statuses` is OrderStatuses'. */
+export const FAMILY_LISTS: Record<string, { resource: SyncResource; idField: string; family: string }> = Object.fromEntries(
+  SYNC_RESOURCES.map((resource) => [
+    SYNC_INFO[resource].webhook.listKey,
+    { resource, idField: SYNC_INFO[resource].webhook.idField, family: syncWebhookFamily(resource) },
+  ]),
+);
 
 const eventSchema = z
   .string()
   .max(100)
   .regex(/^[A-Za-z]+\.[A-Za-z]+$/);
-const KNOWN_EVENT = /^(Orders|OrderStatuses|Products|Categories|Customers|Languages|Shipments|Payments)\.(create|update|delete)$/i;
+const KNOWN_EVENT = new RegExp(`^(${SYNC_WEBHOOK_FAMILIES.join('|')})\\.(create|update|delete)$`, 'i');
 
 /** `unknownShape`: part of the delivery did not fit what we know (family, fields); acknowledged anyway. */
 export type ParsedWebhook =
