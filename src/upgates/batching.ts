@@ -2,16 +2,13 @@
 // 413 and nothing is processed. We never send more than 100, and if Upgates still answers 413 (a lower limit
 // for some body we did not foresee, e.g. products with many variants) we halve the batch and try again —
 // safe because a 413 batch was not applied at all.
+import { chunk as chunkOf } from '../../workflows/lib/chunk.js';
 import { UpgatesPayloadTooLargeError } from './errors.js';
 
 export const MAX_ITEMS_PER_REQUEST = 100;
 
-export function chunk<T>(items: readonly T[], size: number = MAX_ITEMS_PER_REQUEST): T[][] {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}
+/** Batches of at most 100 (Upgates' limit) unless told otherwise. */
+export const chunk = <T>(items: readonly T[], size: number = MAX_ITEMS_PER_REQUEST): T[][] => chunkOf(items, size);
 
 /** Unique ids in first-seen order: a webhook burst often names the same record several times. */
 export const uniqueIds = <T extends string | number>(ids: readonly T[]): T[] => [...new Set(ids)];

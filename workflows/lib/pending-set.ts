@@ -3,6 +3,8 @@
 
 // The resources themselves are the sync table's (src/upgates/resources.ts, SYNC_INFO); a type only, erased.
 import type { SyncResource } from '../../src/upgates/resources.js';
+import { chunk } from './chunk.js';
+export { chunk };
 export type { SyncResource };
 
 export interface PendingSet {
@@ -58,13 +60,6 @@ export function countsByResource(set: PendingSet): Record<string, number> {
   for (const [resource, ids] of Object.entries(set.upserts)) counts[resource] = (counts[resource] ?? 0) + Object.keys(ids ?? {}).length;
   for (const [resource, ids] of Object.entries(set.deletes)) counts[resource] = (counts[resource] ?? 0) + Object.keys(ids ?? {}).length;
   return counts;
-}
-
-/** Splits a list into chunks of at most `size`. */
-export function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /**
