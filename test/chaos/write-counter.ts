@@ -1,9 +1,14 @@
-// Counts duplicated writes into the mirror. The unique index on (shop, resource, record id) makes a second
-// document per record impossible, so counting documents can never show a duplicate; what can happen is the
-// same contents written again (a retried flush, a redelivered webhook, a worker killed after its write but
-// before the workflow saw the result). Every write sets `syncedAt`, so the counter polls each record's
-// `syncedAt` and, when it moved, compares the record's contents (data, version, deleted flag) with what it
-// held before: moved with unchanged contents = a duplicated write.
+// Counts duplicated writes into the mirror: the same contents written again (a retried flush, a redelivered
+// webhook, a worker killed after its write but before the workflow saw the result). Counting documents proves
+// nothing here: the unique index is (shop, resource, record id, slot), and the FerretDB write path holds two
+// documents of a changed record on purpose (its new version is inserted before the old one is deleted; after a
+// crash between the two, until the record's next write). Every write sets `syncedAt`, so the counter polls the
+// write stamps and, when a document's stamp differs from the last one it saw for that record id, compares the
+// document's contents (data, version, deleted flag) with the contents it last saw for the id: a new stamp with
+// unchanged contents = a duplicated write. The two versions of a changed record never hold the same contents
+// (the FerretDB path only writes a record whose version or contents changed; a tombstone stamps all versions
+// with one `syncedAt`), so they are counted as writes, never as rewrites; `writes` may count one FerretDB-path
+// write twice (once per version seen).
 // Polling sees at most one write per record per interval: two writes of one record inside an interval count
 // as one (the figure is a lower bound). `recordControlRewrite` proves on every run that a rewrite is seen.
 import type { Database } from '../../src/db/connection.js';

@@ -5,7 +5,9 @@
 // path (guarded per-record updates; forced here on FerretDB, where the per-shop write queue stands in for
 // MongoDB's atomic conditional update) and the FerretDB path (bulk versioned replace).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import mongoose from 'mongoose';
 import { connectDatabase, type Database } from '../../src/db/connection.js';
+import { registerModels } from '../../src/db/models/index.js';
 import { createRecordStore, type RecordStore } from '../../src/db/record-store.js';
 import { Rng } from '../../sandbox/prng.js';
 
@@ -208,4 +210,41 @@ describe.each(['mongodb', 'ferretdb'] as const)('record store guarded upserts (%
     const latest = await Promise.all(ids.slice(0, 100).map((id) => get(shop, id)));
     expect(latest.map((d) => (d?.data as { n: number }).n)).toEqual(ids.slice(0, 100).map(() => 6));
   }, 120_000);
+});
+
+// The MongoDB path writes a changed record with one single-document guarded update (multi: false). FerretDB 1.24
+// stops such an update at the first match, but scans the whole collection for a multi update: with 1,500 orders
+// stored, a multi update took 4-6 s against 0.2-0.6 s on the loaded 2-core box, so a 59-order flush ran for over
+// 4 minutes and the worker-kill chaos test on this path ended with orders still stale (issue 20).
+// Proved: failed before the fix (every update was multi).
+describe('record store MongoDB write path statements', () => {
+  let monitored: mongoose.Connection;
+  const updates: Array<{ multi: boolean }> = [];
+  beforeAll(async () => {
+    const uri = inject('mongoUri').replace(/\/([^/?]+)(\?|$)/, `/t_record_store_stmt_${Date.now() % 100000}$2`);
+    monitored = mongoose.createConnection(uri, { monitorCommands: true, retryWrites: false, serverSelectionTimeoutMS: 5_000 });
+    await monitored.asPromise();
+    monitored.getClient().on('commandStarted', (event) => {
+      if (event.commandName !== 'update' || event.command.update !== 'synced_records') return;
+      for (const u of event.command.updates as Array<{ multi?: boolean }>) updates.push({ multi: u.multi === true });
+    });
+  });
+  afterAll(async () => {
+    await monitored?.dropDatabase();
+    await monitored?.close();
+  });
+
+  it('writes each changed record with one single-document guarded update', async () => {
+    const models = registerModels(monitored);
+    await models.SyncedRecord.init();
+    const store = createRecordStore(models, { writePath: 'mongodb' });
+    const shop = `${runBase}-statements`;
+    const ids = ['1', '2', '3', '4', '5'];
+    await store.upsertMany(shop, 'orders', ids.map((id) => v(id, 10, { n: 10 })), new Date(), { expectNew: true });
+    updates.length = 0;
+    expect(await store.upsertMany(shop, 'orders', ids.map((id) => v(id, 20, { n: 20 })))).toEqual({ written: 5, skippedAsOlder: 0 });
+    expect(updates).toEqual(ids.map(() => ({ multi: false })));
+    const stored = await models.SyncedRecord.find({ shopToken: shop, resource: 'orders' }).lean();
+    expect(stored.map((d) => [d.recordId, (d.data as { n: number }).n]).sort()).toEqual(ids.map((id) => [id, 20]));
+  });
 });
