@@ -32,7 +32,7 @@ export const postUninstall = (deps: AppDeps): RequestHandler[] => [
           $inc: { credentialsVersion: 1 },
         },
       ),
-    );
+    ).finally(() => deps.webhookShops.forget(body.token)); // late webhooks are ignored from here on, in this process at once
     const pending =
       result.modifiedCount > 0
         ? { token: body.token, uninstalledAt: now, purgeAfter }
