@@ -46,7 +46,7 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
     `latency at half the raw ceiling's rate: ${rateSeconds} s per variant (autocannon overallRate, coordinated-omission corrected)`,
     'max throughput runs are above the ceiling (100 connections unthrottled): each answer is timed (request sent -> answer) to check that every non-200 is a 503 within 1 s (Upgates gives a delivery 1 s)',
     "ids carry the variant in their name, so the signals in the shop workflows' histories tell how many deliveries each signal carried",
-    `everything (app, autocannon, Temporal dev server on SQLite, FerretDB) shares the 2 cores, so the app and the load generator compete; coalescer: ${config.webhookSignalsInFlight} signals in flight at most`,
+    `everything (app, autocannon, Temporal dev server on SQLite, FerretDB) shares the 2 cores, so the app and the load generator compete; coalescer: adaptive limit of signals in flight, at most ${config.webhookSignalsInFlight}`,
   ];
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -287,7 +287,7 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
     const rawCores = cpu[0]!.usage;
     notes.push(
       `Per-delivery shop lookup (before issue 18.1): Shop.findOne by key hash cost 6-9 ms of FerretDB CPU each and FerretDB answered at most ~120-140 of them per second (scripts/measure-webhook-lookup.ts), about the raw signal ceiling, so at the ceiling the lookups alone wanted a core. The route now reads each key once (webhooks/webhook-shop-cache.ts); FerretDB's share in the rows above is what is left (the shop cache's once-a-second poll, the worker's queries after the load).`,
-      `Coalescing was slower than one signal per request because every shop sent its next signal as soon as the previous one returned: with ~2 connections per shop each signal carried one delivery, and a delivery also waited for its shop's previous signal (the unit test measures exactly 1.0 deliveries per signal on that code). Now at most WEBHOOK_SIGNALS_IN_FLIGHT (16) signals are in flight across shops and the deliveries waiting for a slot merge; "deliveries per signal" above is measured from the workflow histories.`,
+      `Coalescing was slower than one signal per request because every shop sent its next signal as soon as the previous one returned: with ~2 connections per shop each signal carried one delivery, and a delivery also waited for its shop's previous signal (the unit test measures exactly 1.0 deliveries per signal on that code). Now signals in flight across shops are limited (adaptive, toward a 250 ms answer time, at most WEBHOOK_SIGNALS_IN_FLIGHT) and the deliveries waiting for a slot merge; "deliveries per signal" above is measured from the workflow histories. With fixed limits on this loaded box: 48 in flight gave 0.14x the raw ceiling, 16 gave 0.47x, 4 gave 1.17x (single runs, load 9-13), hence the adaptive limit.`,
     );
     if (!(coalesced.throughput >= 1.5 * rawThroughput) || rawCores.load > 2.5)
       notes.push(

@@ -62,8 +62,8 @@ const envSchema = z.object({
   VENDOR_API_WAIT_SECONDS: seconds(25),
   /** Reverse proxies in front of the app whose X-Forwarded-For is believed (Express `trust proxy`); 0 = none. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  /** Webhook signals in flight to Temporal from one API process, all shops together (src/http/webhooks/signal-coalescer.ts). */
-  WEBHOOK_SIGNALS_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(16),
+  /** Upper bound of webhook signals in flight to Temporal from one API process, all shops together; the limit adapts below it (src/http/webhooks/signal-coalescer.ts). */
+  WEBHOOK_SIGNALS_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(32),
   /** Bearer token `/metrics` requires when set; empty or unset = open (keep it on a private network then). */
   METRICS_TOKEN: z.string().optional(),
   /** Record store write path for changed records: `auto` asks the server; tests force each path (README: MongoDB vs FerretDB guarantees). */

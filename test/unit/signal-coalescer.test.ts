@@ -97,7 +97,46 @@ describe('signal coalescer', () => {
     expect(new Set(seen).size).toBe(delivered);
     expect(delivered / signals).toBeGreaterThanOrEqual(1.5);
     expect(maxInFlight).toBeLessThanOrEqual(4);
-    expect(coalescer.stats()).toEqual({ waiting: 0, inFlight: 0 });
+    expect(coalescer.stats()).toMatchObject({ waiting: 0, inFlight: 0 });
+  });
+
+  it('adapts the in-flight limit to the answer time: down when Temporal slows with load, up to the maximum when it is fast', async () => {
+    // A saturated server: each signal takes 3 ms per signal in flight (fixed throughput), so more in flight only
+    // makes every signal slower. With a 15 ms target the limit must settle near 5, far below the maximum of 32.
+    let inFlight = 0;
+    let signals = 0;
+    const slow = createSignalCoalescer(
+      async () => {
+        signals++;
+        const ms = 3 * ++inFlight;
+        await new Promise((r) => setTimeout(r, ms));
+        inFlight--;
+      },
+      { maxInFlight: 32, targetLatencyMs: 15 },
+    );
+    const limits: number[] = [];
+    const closedLoop = async (coalescer: typeof slow, shops: number, clientsPerShop: number, rounds: number) => {
+      let delivered = 0;
+      await Promise.all(
+        Array.from({ length: shops * clientsPerShop }, async (_, c) => {
+          for (let i = 0; i < rounds; i++) {
+            await coalescer.submit(`s${c % shops}`, 'p', batch([`${c}-${i}`]));
+            delivered++;
+            limits.push(coalescer.stats().limit);
+          }
+        }),
+      );
+      return delivered;
+    };
+    const delivered = await closedLoop(slow, 40, 2, 10);
+    const late = limits.slice(limits.length / 2);
+    expect(Math.max(...late)).toBeLessThanOrEqual(12);
+    expect(delivered / signals).toBeGreaterThanOrEqual(1.5);
+
+    const fast = createSignalCoalescer(async () => new Promise((r) => setTimeout(r, 1)), { maxInFlight: 8, targetLatencyMs: 50 });
+    limits.length = 0;
+    await closedLoop(fast, 20, 2, 10);
+    expect(Math.max(...limits)).toBe(8);
   });
 
   it('keeps one signal in flight per shop and serves waiting shops in turn when the cap is reached', async () => {

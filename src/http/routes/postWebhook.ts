@@ -108,6 +108,6 @@ function webhookSignals(deps: AppDeps, options: { coalesce?: boolean }): SignalC
       signalWithStartShop(deps.temporal, deps.config, shopToken, profile, webhookSignal, batches),
     );
   return options.coalesce === false
-    ? { submit: send, stats: () => ({ waiting: 0, inFlight: 0 }) }
+    ? { submit: send, stats: () => ({ waiting: 0, inFlight: 0, limit: Infinity }) }
     : createSignalCoalescer(send, { maxInFlight: deps.config.webhookSignalsInFlight });
 }
