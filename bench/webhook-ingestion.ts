@@ -17,6 +17,7 @@ import { startWorkerProcess } from './lib/worker-process.js';
 import { fmt, percentile, pool, until } from './lib/stats.js';
 import type { BenchContext } from './lib/context.js';
 import type { BenchResult, Row } from './lib/report.js';
+import { formatCpu, startCpuPhase, type CpuPhase } from './lib/cpu.js';
 
 const DIRECT_PATH = '/bench/direct/webhooks'; // the same route with coalescing off
 
@@ -27,9 +28,13 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
   // client timeout on this box, where the dev server takes ~15 signals/s.)
   const concurrency = 100;
   const rawSeconds = ctx.full ? 30 : 8;
-  const rate = 500;
+  // The latency runs go at half the raw ceiling measured just before (issue 18.1's target), not a fixed rate.
   const rateSeconds = ctx.full ? 30 : 5;
-  const { env, config } = ctx.services.setup('ingest', { ADDON_PROFILE: 'expedition' });
+  const { env, config } = ctx.services.setup('ingest', {
+    ADDON_PROFILE: 'expedition',
+    // An experiment's setting (e.g. WEBHOOK_SIGNALS_IN_FLIGHT=8 npm run bench -- --only=ingestion); the default otherwise.
+    ...(process.env.WEBHOOK_SIGNALS_IN_FLIGHT ? { WEBHOOK_SIGNALS_IN_FLIGHT: process.env.WEBHOOK_SIGNALS_IN_FLIGHT } : {}),
+  });
   const runtime = await startRuntime(config, {
     role: 'api',
     extraRoutes: [(app: Express, deps) => void app.post(`${DIRECT_PATH}/:key`, ...postWebhook(deps, { coalesce: false }))],
@@ -38,8 +43,10 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
     `${shops} shops (Shop documents + webhook keys written directly), app role 'api' in this process (no worker during the load, so nothing competes with ingestion; a worker starts afterwards to count the ids)`,
     `each request: one Orders.update with one unique order id; autocannon ${concurrency} connections, loopback`,
     `ceiling: bare client.workflow.signalWithStart calls (one id each) for ${rawSeconds} s, ${concurrency} concurrent, to the same shops' workflow ids; max throughput: the same number of HTTP requests per variant at the same concurrency`,
-    `latency at ${rate} req/s: ${rateSeconds} s per variant (autocannon overallRate, coordinated-omission corrected)`,
-    'everything (app, autocannon, Temporal dev server on SQLite, FerretDB) shares the 2 cores, so the app and the load generator compete',
+    `latency at half the raw ceiling's rate: ${rateSeconds} s per variant (autocannon overallRate, coordinated-omission corrected)`,
+    'max throughput runs are above the ceiling (100 connections unthrottled): each answer is timed (request sent -> answer) to check that every non-200 is a 503 within 1 s (Upgates gives a delivery 1 s)',
+    "ids carry the variant in their name, so the signals in the shop workflows' histories tell how many deliveries each signal carried",
+    `everything (app, autocannon, Temporal dev server on SQLite, FerretDB) shares the 2 cores, so the app and the load generator compete; coalescer: adaptive limit of signals in flight, at most ${config.webhookSignalsInFlight}`,
   ];
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -55,7 +62,11 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
     // The ceiling: a bare client, one signalWithStart per event.
     const connection = await Connection.connect({ address: config.temporal.address });
     const bare = new Client({ connection, namespace: config.temporal.namespace });
+    const pids = { temporal: ctx.services.temporal.process.child.pid, ferretdb: ctx.services.ferret.process.child.pid };
+    /** Cores busy per process in each phase (the bottleneck, measured). */
+    const cpu: Array<{ phase: string; usage: CpuPhase }> = [];
     const rawLatencies: number[] = [];
+    const rawCpu = startCpuPhase(pids);
     const rawStarted = performance.now();
     const rawDeadline = rawStarted + rawSeconds * 1000;
     let rawFailed = 0;
@@ -80,12 +91,16 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
     );
     const calls = rawNext;
     const rawThroughput = calls / ((performance.now() - rawStarted) / 1000);
+    cpu.push({ phase: 'raw signalWithStart', usage: rawCpu() });
     await connection.close();
     ctx.log(
       `  raw signalWithStart: ${calls} calls, ${fmt(rawThroughput)}/s, p99 ${fmt(percentile(rawLatencies, 99))} ms, ${rawFailed} failed`,
     );
 
-    const load = async (path: string, opts: { amount?: number; overallRate?: number; duration?: number }) => {
+    /** Every answer of a run: status and milliseconds from sending the request to its answer. */
+    let answers: Array<{ status: number; ms: number }> = [];
+    const load = async (path: string, tag: string, opts: { amount?: number; overallRate?: number; duration?: number }) => {
+      answers = [];
       // One request in flight per connection (no pipelining), so the connection's context names the id of the
       // request being answered.
       const request = {
@@ -93,46 +108,79 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
         headers: { 'content-type': 'application/json' },
         setupRequest: (req: object, context: Record<string, unknown>) => {
           const id = nextId++;
-          context.orderId = `o-${id}`;
+          context.orderId = `${tag}-${id}`;
+          context.sentAt = performance.now();
           return {
             ...req,
             path: `${path}/${keyList[id % shops]}?event=Orders.update`,
             body: JSON.stringify({
               project_name: 'bench',
-              orders: [{ order_number: `o-${id}`, last_update_time: '2025-01-01T10:00:00+01:00' }],
+              orders: [{ order_number: `${tag}-${id}`, last_update_time: '2025-01-01T10:00:00+01:00' }],
             }),
           };
         },
         onResponse: (status: number, _body: string, context: Record<string, unknown>) => {
+          answers.push({ status, ms: performance.now() - (context.sentAt as number) });
           if (status >= 200 && status < 300) acknowledged.add(String(context.orderId));
         },
       };
       const requests: NonNullable<Parameters<typeof autocannon>[0]['requests']> = [request];
-      const result = await autocannon({ url: runtime.url!, connections: concurrency, timeout: 30, pipelining: 1, ...opts, requests });
+      const result = await autocannon({ url: runtime.url!, connections: concurrency, timeout: 10, pipelining: 1, ...opts, requests });
       accepted += result['2xx'];
-      return result;
+      return { result, answers };
     };
 
     const variants = [
-      { name: 'one signal per request', path: DIRECT_PATH },
-      { name: 'coalesced', path: '/upgates/webhooks' },
+      { name: 'one signal per request', path: DIRECT_PATH, tag: 'd' },
+      { name: 'coalesced', path: '/upgates/webhooks', tag: 'c' },
     ] as const;
-    const maxRuns: Record<string, { throughput: number; p50: number; p99: number; errors: number }> = {};
+    const maxRuns: Record<
+      string,
+      {
+        throughput: number;
+        p50: number;
+        p99: number;
+        errors: number;
+        non200: Map<number, number>;
+        slowestNon200: number;
+        late: number;
+        timeouts: number;
+      }
+    > = {};
     for (const v of variants) {
+      const phaseCpu = startCpuPhase(pids);
       const started = performance.now();
-      const r = await load(v.path, { amount: calls });
+      // Twice the ceiling's call count, so the run lasts long enough above the ceiling for a steady state.
+      const { result: r, answers: timed } = await load(v.path, `${v.tag}max`, { amount: calls * 2 });
       const seconds = (performance.now() - started) / 1000;
+      cpu.push({ phase: `${v.name}, max`, usage: phaseCpu() });
+      const non200 = new Map<number, number>();
+      let slowestNon200 = 0;
+      for (const a of timed)
+        if (a.status !== 200) {
+          non200.set(a.status, (non200.get(a.status) ?? 0) + 1);
+          slowestNon200 = Math.max(slowestNon200, a.ms);
+        }
       maxRuns[v.name] = {
         throughput: r['2xx'] / seconds,
         p50: r.latency.p50,
         p99: r.latency.p99,
         errors: r.non2xx + r.errors + r.timeouts,
+        non200,
+        slowestNon200,
+        late: timed.filter((a) => a.ms > 1000).length,
+        timeouts: r.errors + r.timeouts,
       };
-      ctx.log(`  ${v.name} max: ${fmt(maxRuns[v.name]!.throughput)}/s, p99 ${r.latency.p99} ms, non-2xx/errors ${maxRuns[v.name]!.errors}`);
+      ctx.log(
+        `  ${v.name} max: ${fmt(maxRuns[v.name]!.throughput)}/s, p99 ${r.latency.p99} ms, non-200 ${[...non200].map(([s, n]) => `${s}x${n}`).join(' ') || 0}, slowest non-200 ${fmt(slowestNon200)} ms, answers > 1 s ${maxRuns[v.name]!.late}, timeouts/errors ${r.errors + r.timeouts}`,
+      );
     }
+    const rate = Math.max(1, Math.round(rawThroughput / 2));
     const rateRuns: Record<string, { achieved: number; p50: number; p99: number; errors: number }> = {};
     for (const v of variants) {
-      const r = await load(v.path, { overallRate: rate, duration: rateSeconds });
+      const phaseCpu = startCpuPhase(pids);
+      const { result: r } = await load(v.path, `${v.tag}rate`, { overallRate: rate, duration: rateSeconds });
+      cpu.push({ phase: `${v.name}, ${rate} req/s`, usage: phaseCpu() });
       rateRuns[v.name] = {
         achieved: r['2xx'] / r.duration,
         p50: r.latency.p50,
@@ -173,7 +221,7 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
       await worker.stop();
     }
     // Id by id: the ids in every webhook signal of every run of each shop workflow (continue-as-new included).
-    const recorded = await signalledIds(runtime.temporal, tokens);
+    const { ids: recorded, signalsByTag } = await signalledIds(runtime.temporal, tokens);
     const lostIds = [...acknowledged].filter((id) => !recorded.has(id));
     const lost = lostIds.length;
     ctx.log(
@@ -182,32 +230,52 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
 
     const direct = maxRuns['one signal per request']!;
     const coalesced = maxRuns['coalesced']!;
+    const perSignal = (tag: string) => {
+      const s = signalsByTag.get(tag);
+      return s && s.signals ? s.ids / s.signals : NaN;
+    };
     rows.push(
       {
         metric: 'throughput, one signal per request',
-        target: '≥ raw ceiling',
-        measured: `${fmt(direct.throughput)} req/s`,
+        target: 'info (at best the ceiling)',
+        measured: `${fmt(direct.throughput)} req/s (${fmt(direct.throughput / rawThroughput, 2)}×)`,
         baseline: `${fmt(rawThroughput)} signals/s`,
-        pass: direct.throughput >= rawThroughput,
+        pass: null,
       },
       {
-        metric: 'throughput, coalesced',
-        target: '≥ raw ceiling',
-        measured: `${fmt(coalesced.throughput)} req/s (${fmt(coalesced.throughput / rawThroughput, 2)}×)`,
+        metric: 'throughput, coalesced (the route as deployed)',
+        target: '≥ 1.5 × raw ceiling',
+        measured: `${fmt(coalesced.throughput)} req/s (${fmt(coalesced.throughput / rawThroughput, 2)}×), ${fmt(perSignal('cmax'), 2)} deliveries per signal`,
         baseline: `${fmt(rawThroughput)} signals/s`,
-        pass: coalesced.throughput >= rawThroughput,
+        pass: coalesced.throughput >= 1.5 * rawThroughput,
       },
     );
     for (const v of variants) {
-      const r = rateRuns[v.name]!;
+      const m = maxRuns[v.name]!;
+      const non200 = [...m.non200].map(([status, n]) => `${n} × ${status}`).join(', ') || 'none';
       rows.push({
-        metric: `p50 / p99 at ${rate} req/s, ${v.name}`,
-        target: 'p99 ≤ 50 ms, rate held',
-        measured: `${fmt(r.p50)} / ${fmt(r.p99)} ms, ${fmt(r.achieved)} req/s, ${r.errors} non-200`,
-        baseline: `raw signalWithStart p50 / p99 ${fmt(percentile(rawLatencies, 50))} / ${fmt(percentile(rawLatencies, 99))} ms (unthrottled)`,
-        pass: r.p99 <= 50 && r.achieved >= rate * 0.95 && r.errors === 0,
+        metric: `above the ceiling, ${v.name}: non-200 answers`,
+        target: v.name === 'coalesced' ? 'all 503, each within 1 s; no timeout' : 'info',
+        measured: `${non200}; slowest non-200 ${fmt(m.slowestNon200)} ms; ${m.late} answers > 1 s; ${m.timeouts} timeouts/errors`,
+        baseline: 'n/a',
+        pass:
+          v.name === 'coalesced'
+            ? [...m.non200.keys()].every((s) => s === 503) && m.slowestNon200 <= 1000 && m.late === 0 && m.timeouts === 0
+            : null,
       });
     }
+    for (const v of variants) {
+      const r = rateRuns[v.name]!;
+      rows.push({
+        metric: `p50 / p99 at half the ceiling (${rate} req/s), ${v.name}`,
+        target: 'p99 ≤ 250 ms, no non-200, rate held',
+        measured: `${fmt(r.p50)} / ${fmt(r.p99)} ms, ${fmt(r.achieved)} req/s, ${r.errors} non-200${v.tag === 'c' ? `, ${fmt(perSignal('crate'), 2)} deliveries per signal` : ''}`,
+        baseline: `raw signalWithStart p50 / p99 ${fmt(percentile(rawLatencies, 50))} / ${fmt(percentile(rawLatencies, 99))} ms (unthrottled)`,
+        pass: r.p99 <= 250 && r.achieved >= rate * 0.95 && r.errors === 0,
+      });
+    }
+    for (const { phase, usage } of cpu)
+      rows.push({ metric: `cores busy: ${phase}`, target: 'info', measured: formatCpu(usage), baseline: '2 cores in the box', pass: null });
     rows.push({
       metric: 'events lost (acknowledged ids missing from the shop workflows’ signal histories, checked one by one)',
       target: '0',
@@ -216,21 +284,15 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
       pass: lost === 0,
     });
 
-    if (!(coalesced.throughput >= rawThroughput))
+    const rawCores = cpu[0]!.usage;
+    notes.push(
+      `Per-delivery shop lookup (before issue 18.1): Shop.findOne by key hash cost 6-9 ms of FerretDB CPU each and FerretDB answered at most ~120-140 of them per second (scripts/measure-webhook-lookup.ts), about the raw signal ceiling, so at the ceiling the lookups alone wanted a core. The route now reads each key once (webhooks/webhook-shop-cache.ts); FerretDB's share in the rows above is what is left (the shop cache's once-a-second poll, the worker's queries after the load).`,
+      `Coalescing was slower than one signal per request because every shop sent its next signal as soon as the previous one returned: with ~2 connections per shop each signal carried one delivery, and a delivery also waited for its shop's previous signal (the unit test measures exactly 1.0 deliveries per signal on that code). Now signals in flight across shops are limited (adaptive, toward a 250 ms answer time, at most WEBHOOK_SIGNALS_IN_FLIGHT) and the deliveries waiting for a slot merge; "deliveries per signal" above is measured from the workflow histories. With fixed limits on this loaded box: 48 in flight gave 0.14x the raw ceiling, 16 gave 0.47x, 4 gave 1.17x (single runs, load 9-13), hence the adaptive limit.`,
+    );
+    if (!(coalesced.throughput >= 1.5 * rawThroughput) || rawCores.load > 2.5)
       notes.push(
-        'Throughput below the raw ceiling: each request also does a FerretDB lookup of the shop by key hash and an Express/JSON round trip on the same 2 cores as Temporal and the load generator. A cache of key hash -> shop (short TTL) and running the API on its own cores (it scales horizontally) would lift it.',
+        `The ceiling here is the Temporal dev server (one SQLite file, fsync per write) on a shared box: during the raw run it used ${(rawCores.cores.temporal ?? NaN).toFixed(2)} cores at a load average of ${rawCores.load.toFixed(1)} on 2 cores (other engineers' test runs included), and the raw signals' p50 was ${fmt(percentile(rawLatencies, 50))} ms. Whenever a signal takes longer than the 700 ms answer deadline, deliveries are answered 503 (Upgates redelivers) whatever the app does, so the ratios on a loaded box say little; a quiet box or a production Temporal (several history shards, its own cores) and the API on its own cores lift both the ceiling and the coalesced rate.`,
       );
-    if (!(direct.throughput >= rawThroughput))
-      notes.push(
-        'One signal per request can at best equal the ceiling (it does the same signal plus the HTTP and DB work); that is why the route coalesces concurrent deliveries per shop.',
-      );
-    for (const v of variants) {
-      const r = rateRuns[v.name]!;
-      if (!(r.p99 <= 50 && r.achieved >= rate * 0.95 && r.errors === 0))
-        notes.push(
-          `${v.name} at ${rate} req/s missed p99 ≤ 50 ms: the p99 follows the Temporal dev server's signal latency (single SQLite file, fsync per write) plus CPU contention with the load generator; the raw signal p99 in the same run is the floor. A production Temporal cluster (Cassandra/PostgreSQL, several history shards) and the API on its own cores would reach it.`,
-        );
-    }
     if (lost > 0)
       notes.push(
         'Events were lost: a 200 was answered for ids that no workflow received. This is a correctness bug; investigate before anything else.',
@@ -241,9 +303,16 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
   return { id: 'ingestion', title: '1. Webhook ingestion', setup, rows, notes };
 }
 
-/** Ids of every webhook signal recorded in the histories of the shops' workflows (all runs). */
-async function signalledIds(client: Client, tokens: string[]): Promise<Set<string>> {
+/**
+ * Ids of every webhook signal recorded in the histories of the shops' workflows (all runs), and per id prefix
+ * (the run's tag) how many signals carried how many ids.
+ */
+async function signalledIds(
+  client: Client,
+  tokens: string[],
+): Promise<{ ids: Set<string>; signalsByTag: Map<string, { signals: number; ids: number }> }> {
   const ids = new Set<string>();
+  const signalsByTag = new Map<string, { signals: number; ids: number }>();
   await pool(tokens, 5, async (token) => {
     const workflowId = shopWorkflowId(token);
     for await (const run of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
@@ -256,9 +325,19 @@ async function signalledIds(client: Client, tokens: string[]): Promise<Set<strin
         const batches = JSON.parse(
           (typeof data === 'string' ? Buffer.from(data, 'base64') : Buffer.from(data)).toString('utf8'),
         ) as WebhookBatch[];
-        for (const batch of batches) for (const item of batch.items) ids.add(item.id);
+        const tags = new Set<string>();
+        for (const batch of batches)
+          for (const item of batch.items) {
+            ids.add(item.id);
+            const tag = item.id.split('-')[0]!;
+            tags.add(tag);
+            const t = signalsByTag.get(tag) ?? { signals: 0, ids: 0 };
+            t.ids++;
+            signalsByTag.set(tag, t);
+          }
+        for (const tag of tags) signalsByTag.get(tag)!.signals++;
       }
     }
   });
-  return ids;
+  return { ids, signalsByTag };
 }

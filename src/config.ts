@@ -62,6 +62,8 @@ const envSchema = z.object({
   VENDOR_API_WAIT_SECONDS: seconds(25),
   /** Reverse proxies in front of the app whose X-Forwarded-For is believed (Express `trust proxy`); 0 = none. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Upper bound of webhook signals in flight to Temporal from one API process, all shops together; the limit adapts below it (src/http/webhooks/signal-coalescer.ts). */
+  WEBHOOK_SIGNALS_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(32),
   /** Bearer token `/metrics` requires when set; empty or unset = open (keep it on a private network then). */
   METRICS_TOKEN: z.string().optional(),
   /** Record store write path for changed records: `auto` asks the server; tests force each path (README: MongoDB vs FerretDB guarantees). */
@@ -103,6 +105,7 @@ export interface Config {
   vendorApiWaitMs: number;
   recordStoreWritePath: 'auto' | 'mongodb' | 'ferretdb';
   trustProxyHops: number;
+  webhookSignalsInFlight: number;
   metricsToken: string | undefined;
   /** OpenTelemetry tracing (src/tracing): on when an OTLP endpoint is set. */
   tracing: { otlpEndpoint: string | undefined };
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defa
     vendorApiWaitMs: e.VENDOR_API_WAIT_SECONDS * 1000,
     recordStoreWritePath: e.RECORD_STORE_WRITE_PATH,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    webhookSignalsInFlight: e.WEBHOOK_SIGNALS_IN_FLIGHT,
     metricsToken: e.METRICS_TOKEN || undefined,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined },
   };

@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/connection.js';
 import { createRecordStore } from './db/record-store.js';
 import { createApp } from './http/app.js';
+import { createWebhookShopCache, type WebhookShopCache } from './http/webhooks/webhook-shop-cache.js';
 import type { AppDeps } from './http/deps.js';
 import { createLogger, type Logger } from './logger.js';
 import { useFleetSource } from './metrics/fleet.js';
@@ -44,6 +45,8 @@ export interface Runtime {
   /** Resolves when the worker stops (after shutdown). */
   workerDone?: Promise<void>;
   url?: string;
+  /** The API's webhook shop cache (tests inspect it). */
+  webhookShops?: WebhookShopCache;
   stop(): Promise<void>;
 }
 
@@ -107,6 +110,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         url: config.upgates.publicKeyUrl,
         ...(config.upgates.publicKeyFile ? { file: config.upgates.publicKeyFile } : {}),
       });
+    const webhookShops = createWebhookShopCache(db.models.Shop, { hash: webhookKeys.hash, logger });
+    runtime.webhookShops = webhookShops;
     const deps: AppDeps = {
       config,
       logger,
@@ -116,6 +121,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       publicKeys,
       cipher,
       webhookKeys,
+      webhookShops,
       sessions: createSessionTokens(config.appSecret, config.sessionTtlSeconds),
       ledger,
       extraRoutes: options.extraRoutes,
@@ -132,6 +138,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   runtime.stop = async () => {
     await new Promise<void>((resolve) => (runtime.server ? runtime.server.close(() => resolve()) : resolve()));
     runtime.server?.closeAllConnections();
+    runtime.webhookShops?.stop();
     if (runtime.worker && runtime.worker.getState() === 'RUNNING') runtime.worker.shutdown();
     await runtime.workerDone?.catch(() => undefined);
     await temporal.connection.close().catch(() => undefined);

@@ -8,6 +8,7 @@ import type { CredentialsCipher } from '../security/credentials-cipher.js';
 import type { SessionTokens } from '../security/session-token.js';
 import type { WebhookUrlKeys } from '../shops/webhook-url-key.js';
 import type { PublicKeySource } from '../upgates/public-key.js';
+import type { WebhookShopCache } from './webhooks/webhook-shop-cache.js';
 import type { UsageLedger } from '../upgates/usage-ledger.js';
 
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
   publicKeys: PublicKeySource;
   cipher: CredentialsCipher;
   webhookKeys: WebhookUrlKeys;
+  /** Shop of a webhook URL key without a query per delivery; install and uninstall forget() what they change. */
+  webhookShops: WebhookShopCache;
   sessions: SessionTokens;
   ledger: UsageLedger;
   /** Route groups added by features (iframe UI, vendor API). */

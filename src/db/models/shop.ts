@@ -67,6 +67,9 @@ const shopSchema = new Schema(
   { timestamps: true, minimize: false },
 );
 
+// The webhook shop cache of every API process reads the shops changed since its last poll (once a second).
+shopSchema.index({ updatedAt: 1 });
+
 export type ShopDoc = InferSchemaType<typeof shopSchema>;
 export type ShopModel = Model<ShopDoc>;
 export const registerShopModel = (connection: Connection): ShopModel => connection.model<ShopDoc>('Shop', shopSchema, 'shops');

@@ -42,7 +42,11 @@ export const postInstall = (deps: AppDeps): RequestHandler[] => [
     });
     if (!body) return;
     if (refuseInstallApiUrl(deps, body.token, body.apiUrl, res)) return;
-    const outcome = await withDatabaseDeadline(deps.db.connection, () => upsertShopForInstall(deps, body));
+    const outcome = await withDatabaseDeadline(deps.db.connection, () => upsertShopForInstall(deps, body)).finally(() =>
+      // A reinstall draws a new webhook key: the old one must be refused from now on (other API processes
+      // see the change within a second, webhooks/webhook-shop-cache.ts).
+      deps.webhookShops.forget(body.token),
+    );
     if (outcome === 'already-active') {
       // A duplicate activation of an installed add-on: only the credentials changed. Upgates binds webhooks
       // to the API user, so a new user may have none: the shop workflow (the only caller of the API for

@@ -27,7 +27,7 @@ export const postUninstall = (deps: AppDeps): RequestHandler[] => [
     // Only the first of concurrent or repeated callbacks flips the state; the rest find the intent (if any).
     const pending = await withDatabaseDeadline(deps.db.connection, () =>
       createShopStore(Shop).markUninstalled(body.token, now, purgeAfter),
-    );
+    ).finally(() => deps.webhookShops.forget(body.token)); // late webhooks are ignored from here on, in this process at once
     if (pending) {
       try {
         await startPendingUninstall(deps.temporal, Shop, deps.config.temporal.taskQueue, pending, Date.now() + TEMPORAL_CALL_DEADLINE_MS);

@@ -18,6 +18,13 @@ const itemSchema = (idField: string) =>
     time: (o.deletion_time ?? o.last_update_time ?? o.creation_time ?? null) as string | null,
     deletion: typeof o.deletion_time === 'string' && o.deletion_time !== '',
   }));
+/** Built once per id field (building a zod schema costs more than parsing one item; it ran per item). */
+const itemSchemas = new Map<string, ReturnType<typeof itemSchema>>();
+const itemSchemaFor = (idField: string) => {
+  let schema = itemSchemas.get(idField);
+  if (!schema) itemSchemas.set(idField, (schema = itemSchema(idField)));
+  return schema;
+};
 type Item = { id: string; time: string | null; deletion: boolean };
 
 /** Webhook list key -> resource and the id field of its items (from the sync table). `statuses` is OrderStatuses'. */
@@ -66,7 +73,7 @@ export function parseWebhookBody(body: unknown, eventParam: unknown): ParsedWebh
     }
     const items: Item[] = [];
     for (const raw of list) {
-      const item = itemSchema(info.idField).safeParse(raw);
+      const item = itemSchemaFor(info.idField).safeParse(raw);
       if (item.success) items.push(item.data);
       else unknown = true;
     }
