@@ -80,8 +80,7 @@ export async function readChanges(
     changes.push({
       resource: doc.resource,
       id: doc.recordId,
-      // Created: the reader has not been shown this record since it was (re)created.
-      change: doc.deleted ? 'deleted' : after.s === 0 || (doc.firstSeq ?? 0) > after.s ? 'created' : 'updated',
+      change: doc.deleted ? 'deleted' : createdAfter(doc, after) ? 'created' : 'updated',
       last_update_time: doc.lastUpdateTime ? new Date(doc.lastUpdateTime).toISOString() : null,
       data: doc.deleted ? null : (doc.data ?? null),
     });
@@ -91,6 +90,19 @@ export async function readChanges(
   // Everything up to the watermark was read: the next read starts after it.
   if (!hasMore) next = { s: Math.max(watermark, after.s) };
   return { changes, next, hasMore };
+}
+
+/**
+ * Created: the record was (re)created after the cursor, i.e. in a later batch, or in the cursor's own batch
+ * at a position the reader had not reached. A record created and changed again before a read passed its
+ * creation arrives as `updated`: readers treat both as an upsert.
+ */
+function createdAfter(doc: FeedDoc, after: FeedPosition): boolean {
+  const first = doc.firstSeq ?? 0;
+  if (after.s === 0 && after.r === undefined) return true;
+  if (first !== after.s) return first > after.s;
+  if (after.r === undefined) return false;
+  return doc.resource > after.r || (doc.resource === after.r && doc.recordId > (after.i ?? ''));
 }
 
 /** One record's current state (its newest stored version), or null when we never held it. */
