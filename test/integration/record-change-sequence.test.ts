@@ -136,6 +136,46 @@ describe.each(['mongodb', 'ferretdb'] as const)('change sequence (%s write path)
     expect(read.map((c) => [c.id, (c.data as { by: string }).by])).toEqual([['d1', 'dead']]);
   });
 
+  it('records written before the sequence existed (no seq) are read by a feed from the start, once', async () => {
+    const shop = `${run}-legacy`;
+    const now = new Date();
+    await db.models.SyncedRecord.collection.insertMany([
+      {
+        shopToken: shop,
+        resource: 'orders',
+        recordId: 'old-2',
+        data: { n: 'old' },
+        lastUpdateTime: T(1),
+        deleted: false,
+        deletedAt: null,
+        syncedAt: now,
+        slot: 0,
+      },
+      {
+        shopToken: shop,
+        resource: 'orders',
+        recordId: 'old-1',
+        data: { n: 'old' },
+        lastUpdateTime: T(1),
+        deleted: false,
+        deletedAt: null,
+        syncedAt: now,
+        slot: 0,
+      },
+    ]);
+    await store.upsertMany(shop, 'orders', [v('new', 1)]);
+    const { read, position } = await readAll(shop, { s: 0 }, 1); // one per page: the cursor steps through sequence 0
+    expect(read.map((c) => [c.id, c.change])).toEqual([
+      ['old-1', 'created'],
+      ['old-2', 'created'],
+      ['new', 'created'],
+    ]);
+    expect((await readAll(shop, position)).read).toEqual([]);
+    // Its next change gives it a number like any record.
+    await store.upsertMany(shop, 'orders', [v('old-1', 2, { n: 'changed' })]);
+    expect((await readAll(shop, position)).read.map((c) => [c.id, c.change])).toEqual([['old-1', 'updated']]);
+  });
+
   it('a reader following next while two store instances (two processes) write concurrently sees every final state', async () => {
     const shop = `${run}-flood`;
     // On the MongoDB path a second store instance has its own write queue, like another worker process. The
