@@ -13,9 +13,17 @@
 //   record's other `slot`, then delete the old versions. A reader never finds a record missing; between the
 //   two statements it may see both versions of a changed record and takes the newest (highest `_id`).
 // `auto` (the default) picks by asking the server; RECORD_STORE_WRITE_PATH forces one (tests run both).
+//
+// Change sequence (issue 17.1, src/db/change-sequence.ts): a batch that changes something claims the shop's next
+// sequence number and every statement that writes a record version sets `seq` to it (and `firstSeq` when it
+// creates the record), on both paths: the insertMany of new records and of the FerretDB path's new versions,
+// the guarded updateMany, the tombstone's updateMany/create. A batch that only meets identical data claims
+// nothing. The claim is committed after the batch's writes returned (also when one failed: what landed is a
+// change), which is what lets the change feed read up to it.
 import type { Types } from 'mongoose';
 import type { Models } from './models/index.js';
 import { LEGACY_RECORD_INDEX, type SyncedRecordModel } from './models/synced-record.js';
+import { createChangeSequence, type ChangeBatch } from './change-sequence.js';
 import { traceRecordWrites } from '../tracing/record-store-spans.js';
 
 export type RecordStoreWritePath = 'auto' | 'mongodb' | 'ferretdb';
@@ -45,6 +53,20 @@ const DUPLICATE_KEY = 11000;
 
 export function createRecordStore(models: Models, options: { writePath?: RecordStoreWritePath } = {}) {
   const { SyncedRecord } = models;
+  const changes = createChangeSequence(models);
+  /** Runs one write batch under one change claim, committed once its writes returned (or failed). */
+  async function inBatch<T>(shopToken: string, now: Date, work: (batch: ChangeBatch) => Promise<T>): Promise<T> {
+    const batch = changes.batch(shopToken, now);
+    let result: T;
+    try {
+      result = await work(batch);
+    } catch (error) {
+      await batch.finish().catch(() => undefined); // left open, the next batch or a reader aborts it
+      throw error;
+    }
+    await batch.finish();
+    return result;
+  }
   const forcedPath = options.writePath && options.writePath !== 'auto' ? options.writePath : undefined;
   // Writes of one shop run one after another in this process. The shop workflow already serialises them; this
   // covers a zombie activity attempt (timed out, still running) overlapping its retry. Needed on FerretDB 1.24,
@@ -100,7 +122,9 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     options: WriteOptions = {},
   ): Promise<UpsertOutcome> {
     if (records.length === 0) return Promise.resolve({ written: 0, skippedAsOlder: 0 });
-    return serialised(shopToken, () => upsertUnlocked(shopToken, resource, records, now, options));
+    return serialised(shopToken, () =>
+      inBatch(shopToken, now, (batch) => upsertUnlocked(shopToken, resource, records, now, options, batch)),
+    );
   }
 
   async function upsertUnlocked(
@@ -109,8 +133,9 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     records: RecordVersion[],
     now: Date,
     options: WriteOptions,
+    batch: ChangeBatch,
   ): Promise<UpsertOutcome> {
-    if (options.expectNew) return insertFirst(shopToken, resource, records, now, options);
+    if (options.expectNew) return insertFirst(shopToken, resource, records, now, options, batch);
     const progress = options.onProgress ?? (() => undefined);
     // Read what we hold first: new records go in with one insertMany, stored ones are only rewritten when the
     // fetched version is newer (or as new, with different contents). One bulk upsert per record would be
@@ -118,7 +143,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     const latest = newestPerId(records);
     const stored = await SyncedRecord.find(
       { shopToken, resource, recordId: { $in: [...latest.keys()] } },
-      { _id: 1, recordId: 1, lastUpdateTime: 1, data: 1, deleted: 1, slot: 1 },
+      { _id: 1, recordId: 1, lastUpdateTime: 1, data: 1, deleted: 1, slot: 1, firstSeq: 1 },
     ).lean();
     // Two versions of one id exist only after a crash between the FerretDB path's two statements: the newest counts.
     const storedById = new Map<string, (typeof stored)[number]>();
@@ -133,28 +158,29 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
 
     const fresh = [...latest.values()].filter((record) => !storedById.has(record.recordId));
     if (fresh.length) {
+      const seq = await batch.seq();
       try {
         await SyncedRecord.insertMany(
-          fresh.map((record) => liveDocument(shopToken, resource, record, now)),
+          fresh.map((record) => liveDocument(shopToken, resource, record, now, seq, seq)),
           { ordered: false },
         );
         written += fresh.length;
       } catch (error) {
         const duplicates = duplicateKeyErrors(error);
         if (duplicates === null) throw error;
-        // Someone inserted some of them meanwhile (an overlapping retry): guarded updates for those only.
+        // Someone inserted some of them meanwhile (an overlapping retry): those take the read-and-compare path
+        // (an identical rewrite is no change).
         written += fresh.length - duplicates;
         const failed = duplicateKeyIndexes(error);
         const retry = failed === null ? fresh : failed.map((i) => fresh[i]).filter((r): r is RecordVersion => r !== undefined);
-        for (const record of retry) {
-          if (await guardedUpdate(shopToken, resource, record, now)) written++;
-          else skippedAsOlder++;
-          progress();
-        }
+        const rest = await upsertUnlocked(shopToken, resource, retry, now, { ...options, expectNew: false }, batch);
+        written += rest.written;
+        skippedAsOlder += rest.skippedAsOlder;
+        progress();
       }
     }
 
-    const changed: Array<{ id: Types.ObjectId; slot: number; record: RecordVersion }> = [];
+    const changed: Array<{ id: Types.ObjectId; slot: number; record: RecordVersion; firstSeq: number | null }> = [];
     for (const record of latest.values()) {
       const doc = storedById.get(record.recordId);
       if (!doc) continue;
@@ -166,9 +192,11 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
       }
       // Same version and same contents (a duplicate webhook, a re-fetch): nothing to write.
       if (storedTime === newTime && !doc.deleted && sameJson(doc.data, record.data)) continue;
-      changed.push({ id: doc._id, slot: doc.slot ?? 0, record });
+      // A record back from a tombstone is created again; otherwise it keeps the sequence number of its creation.
+      changed.push({ id: doc._id, slot: doc.slot ?? 0, record, firstSeq: doc.deleted ? null : (doc.firstSeq ?? 0) });
     }
     if (superseded.length) await SyncedRecord.deleteMany({ _id: { $in: superseded } }); // the newest stays visible
+    const seq = changed.length ? await batch.seq() : 0;
     if (changed.length > 1 && (await writePath()) === 'ferretdb') {
       // FerretDB scans the collection for every update (~50 ms per 1,000 records, seconds under load): write the
       // batch in two statements. New versions first (other slot, new _id, so readers taking the highest _id see
@@ -178,7 +206,10 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
       await dropLegacyIndex();
       for (const part of chunkOf(changed, 200)) {
         await SyncedRecord.insertMany(
-          part.map(({ slot, record }) => ({ ...liveDocument(shopToken, resource, record, now), slot: slot === 1 ? 0 : 1 })),
+          part.map(({ slot, record, firstSeq }) => ({
+            ...liveDocument(shopToken, resource, record, now, seq, firstSeq ?? seq),
+            slot: slot === 1 ? 0 : 1,
+          })),
           { ordered: false },
         );
         progress();
@@ -188,8 +219,8 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
       }
       return { written, skippedAsOlder };
     }
-    for (const { record } of changed) {
-      if (await guardedUpdate(shopToken, resource, record, now)) written++;
+    for (const { record, firstSeq } of changed) {
+      if (await guardedUpdate(shopToken, resource, record, now, seq, firstSeq === null)) written++;
       else skippedAsOlder++;
       progress();
     }
@@ -207,11 +238,13 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     records: RecordVersion[],
     now: Date,
     options: WriteOptions,
+    batch: ChangeBatch,
   ): Promise<UpsertOutcome> {
     const latest = newestPerId(records);
+    const seq = await batch.seq();
     try {
       await SyncedRecord.insertMany(
-        [...latest.values()].map((record) => liveDocument(shopToken, resource, record, now)),
+        [...latest.values()].map((record) => liveDocument(shopToken, resource, record, now, seq, seq)),
         { ordered: false },
       );
       return { written: latest.size, skippedAsOlder: 0 };
@@ -220,7 +253,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
       if (failedIndexes === null) throw error;
       const values = [...latest.values()];
       const existing = failedIndexes.map((i) => values[i]).filter((r): r is RecordVersion => r !== undefined);
-      const rest = await upsertUnlocked(shopToken, resource, existing, now, { ...options, expectNew: false });
+      const rest = await upsertUnlocked(shopToken, resource, existing, now, { ...options, expectNew: false }, batch);
       return { written: latest.size - existing.length + rest.written, skippedAsOlder: rest.skippedAsOlder };
     }
   }
@@ -231,7 +264,14 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
    * update at the first match but scans the whole collection for a multi update (4-6 s against 0.2-0.6 s at
    * 1,500 stored orders on the loaded test box: a 59-order flush on the MongoDB path took over 4 minutes).
    */
-  async function guardedUpdate(shopToken: string, resource: string, record: RecordVersion, now: Date): Promise<boolean> {
+  async function guardedUpdate(
+    shopToken: string,
+    resource: string,
+    record: RecordVersion,
+    now: Date,
+    seq: number,
+    revived: boolean,
+  ): Promise<boolean> {
     const t = record.lastUpdateTime;
     const guard = t
       ? {
@@ -244,7 +284,17 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
       : {};
     const result = await SyncedRecord.updateOne(
       { shopToken, resource, recordId: record.recordId, ...guard },
-      { $set: { data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now } },
+      {
+        $set: {
+          data: record.data,
+          lastUpdateTime: record.lastUpdateTime,
+          deleted: false,
+          deletedAt: null,
+          syncedAt: now,
+          seq,
+          ...(revived ? { firstSeq: seq } : {}),
+        },
+      },
     );
     return result.matchedCount > 0;
   }
@@ -260,7 +310,10 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     now = new Date(),
     options: WriteOptions = {},
   ): Promise<number> {
-    return serialised(shopToken, () => tombstoneUnlocked(shopToken, resource, deletes, now, options));
+    if (deletes.length === 0) return Promise.resolve(0);
+    return serialised(shopToken, () =>
+      inBatch(shopToken, now, (batch) => tombstoneUnlocked(shopToken, resource, deletes, now, options, batch)),
+    );
   }
 
   async function tombstoneUnlocked(
@@ -269,8 +322,12 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     deletes: Array<{ recordId: string; deletedAt: Date }>,
     now: Date,
     options: WriteOptions,
+    batch: ChangeBatch,
   ): Promise<number> {
     let count = 0;
+    // One number for the call, claimed before the first statement (a call that deletes nothing leaves a claim
+    // no record carries: no change in the feed).
+    const seq = await batch.seq();
     for (const item of deletes) {
       options.onProgress?.();
       // updateMany: every stored version of the id (two only after a crash on the FerretDB path) loses its data.
@@ -282,7 +339,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
           deleted: { $ne: true },
           $or: [{ lastUpdateTime: null }, { lastUpdateTime: { $lte: item.deletedAt } }],
         },
-        { $set: { data: null, deleted: true, deletedAt: item.deletedAt, lastUpdateTime: item.deletedAt, syncedAt: now } },
+        { $set: { data: null, deleted: true, deletedAt: item.deletedAt, lastUpdateTime: item.deletedAt, syncedAt: now, seq } },
       );
       if (result.modifiedCount > 0) count++;
       // Held but not matched: already a tombstone, or newer than the deletion (its slot may be 1, so the
@@ -299,6 +356,8 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
             deleted: true,
             deletedAt: item.deletedAt,
             syncedAt: now,
+            seq,
+            firstSeq: seq,
           });
           count++;
         } catch (error) {
@@ -426,7 +485,7 @@ function duplicateKeyIndexes(error: unknown): number[] | null {
 }
 
 /** The stored form of a live (not deleted) record version; one shape for every write path. */
-function liveDocument(shopToken: string, resource: string, record: RecordVersion, now: Date) {
+function liveDocument(shopToken: string, resource: string, record: RecordVersion, now: Date, seq: number, firstSeq: number) {
   return {
     shopToken,
     resource,
@@ -436,5 +495,7 @@ function liveDocument(shopToken: string, resource: string, record: RecordVersion
     deleted: false,
     deletedAt: null,
     syncedAt: now,
+    seq,
+    firstSeq,
   };
 }

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { registerAccountModel } from './account.js';
+import { registerRecordChangeClaimModel } from './record-change-claim.js';
 import { registerShopModel } from './shop.js';
 import { registerSyncedRecordModel } from './synced-record.js';
 import { registerVendorIdempotencyModel } from './vendor-idempotency.js';
@@ -10,6 +11,7 @@ export function registerModels(connection: Connection) {
     Shop: registerShopModel(connection),
     Account: registerAccountModel(connection),
     SyncedRecord: registerSyncedRecordModel(connection),
+    RecordChangeClaim: registerRecordChangeClaimModel(connection),
     VendorToken: registerVendorTokenModel(connection),
     VendorIdempotency: registerVendorIdempotencyModel(connection),
   };

@@ -1,6 +1,7 @@
 // The vendor REST API (`/api/vendor/...`): the vendor's own system (warehouse, carrier, e-mailing) writes
 // back into Upgates. Bearer token (VENDOR_API_TOKEN or a scoped token from MongoDB), zod-validated bodies (400, nothing changed), one
-// route per file. Every write goes through the shop workflow's `backSync` update (back-sync-gateway.ts).
+// route per file. Every write goes through the shop workflow's `backSync` update (back-sync-gateway.ts). Two
+// reads go the other way: the change feed and one record of the mirror (getChanges.ts, getRecord.ts).
 //
 // Answers: 200 per-item results (`updated_yn`/`inserted_yn`/`deleted_yn`, `messages`; `ok` false when any
 // item failed) | 202 still running, poll `GET .../back-sync/:updateId` | 400 invalid | 401 bad token |
@@ -15,6 +16,8 @@ import type { AppDeps } from '../deps.js';
 import { vendorAuth, vendorShopScope } from './auth.js';
 import { deleteCampaignVouchers } from './deleteCampaignVouchers.js';
 import { getBackSyncResult } from './getBackSyncResult.js';
+import { getChanges } from './getChanges.js';
+import { getRecord } from './getRecord.js';
 import { postCampaignVouchers } from './postCampaignVouchers.js';
 import { postSubscribers } from './postSubscribers.js';
 import { putOrder } from './putOrder.js';
@@ -37,6 +40,9 @@ export function mountVendorRoutes(app: Express, deps: AppDeps): void {
   router.delete('/shops/:token/campaigns/:id/vouchers', deleteCampaignVouchers(deps));
   router.get('/shops/:token/back-sync/:updateId', getBackSyncResult(deps));
   router.put('/shops/:token/service', putService(deps));
+  // The forward half (issue 17.2): what changed in the mirror, read by the vendor's system.
+  router.get('/shops/:token/changes', getChanges(deps));
+  router.get('/shops/:token/records/:resource/:id', getRecord(deps));
   router.use((_req, res) => {
     res.status(404).json({ error: true, message: 'No such vendor API route' });
   });
