@@ -25,6 +25,7 @@ import type { Models } from './models/index.js';
 import { LEGACY_RECORD_INDEX, type SyncedRecordModel } from './models/synced-record.js';
 import { createChangeSequence, type ChangeBatch } from './change-sequence.js';
 import { traceRecordWrites } from '../tracing/record-store-spans.js';
+import { chunk } from '../../workflows/lib/chunk.js';
 
 export type RecordStoreWritePath = 'auto' | 'mongodb' | 'ferretdb';
 
@@ -204,7 +205,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
       // writes one at a time (see `serialised`). A crash in between leaves both versions: readers take the
       // newest, and the next write of the record removes the older one.
       await dropLegacyIndex();
-      for (const part of chunkOf(changed, 200)) {
+      for (const part of chunk(changed, 200)) {
         await SyncedRecord.insertMany(
           part.map(({ slot, record, firstSeq }) => ({
             ...liveDocument(shopToken, resource, record, now, seq, firstSeq ?? seq),
@@ -453,11 +454,6 @@ function compareIds(a: Types.ObjectId, b: Types.ObjectId): number {
   return a.toHexString().localeCompare(b.toHexString());
 }
 
-function chunkOf<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** One version per id: the newest by lastUpdateTime; on a tie (or no times) the later in the list. */
 function newestPerId(records: RecordVersion[]): Map<string, RecordVersion> {
