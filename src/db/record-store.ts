@@ -454,7 +454,6 @@ function compareIds(a: Types.ObjectId, b: Types.ObjectId): number {
   return a.toHexString().localeCompare(b.toHexString());
 }
 
-
 /** One version per id: the newest by lastUpdateTime; on a tie (or no times) the later in the list. */
 function newestPerId(records: RecordVersion[]): Map<string, RecordVersion> {
   const latest = new Map<string, RecordVersion>();
