@@ -13,51 +13,13 @@ import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
 import { createVendorIdempotencyStore, requestFingerprint, type VendorIdempotencyStore } from '../src/db/vendor-idempotency-store.js';
 import { UpgatesMoveRefusedError } from '../src/upgates/api-host-policy.js';
 import { UpgatesError } from '../src/upgates/errors.js';
+import { backSyncItemSchemas, isBackSyncActionId, type BackSyncActionId, type BackSyncItem } from '../src/profiles/back-sync-items.js';
 import { recoverUnknownOutcome } from './back-sync-recovery.js';
 import type { ActivityDeps } from './deps.js';
 import { clientForShop } from './shop-context.js';
 
-const newsletterAccept = z.enum(['yes', 'no', 'notset']);
-
-export const backSyncItemSchemas = {
-  'order-status': z
-    .object({
-      order_number: z.string().min(1).max(64),
-      status_id: z.coerce.number().int().positive().optional(),
-      tracking_code: z.string().min(1).max(255).optional(),
-    })
-    .refine((o) => o.status_id !== undefined || o.tracking_code !== undefined, 'status_id or tracking_code is required'),
-  stock: z
-    .object({
-      code: z.string().min(1).max(128),
-      stock: z.number().int().min(0),
-      variants: z
-        .array(z.object({ code: z.string().min(1).max(128), stock: z.number().int().min(0) }).strict())
-        .max(100)
-        .optional(),
-    })
-    .strict(),
-  'customer-consent': z.object({ email: z.string().email(), newsletter_accept: newsletterAccept }),
-  'customer-create': z.object({
-    email: z.string().email(),
-    language: z.enum(['cs', 'sk', 'en']).default('cs'),
-    newsletter_accept: newsletterAccept.default('yes'),
-  }),
-  'campaign-vouchers': z.object({
-    count: z.number().int().min(1).max(1000),
-    type: z.enum(['price', 'percentage', 'payment_shipment']),
-    currency_id: z.string().length(3),
-    amount: z.number().positive(),
-    date_from: z.iso.date().optional(),
-    date_to: z.iso.date().optional(),
-    note: z.string().max(255).optional(),
-  }),
-  'campaign-vouchers-delete': z.object({ voucher_code: z.string().min(1).max(64) }),
-} as const;
-export type BackSyncActionId = keyof typeof backSyncItemSchemas;
-export type BackSyncItem<A extends BackSyncActionId> = z.output<(typeof backSyncItemSchemas)[A]>;
-
-export const isBackSyncActionId = (id: string): id is BackSyncActionId => Object.hasOwn(backSyncItemSchemas, id);
+// The item rules live with the vendor routes' request rules in one module (src/profiles/back-sync-items.ts).
+export { backSyncItemSchemas, isBackSyncActionId, type BackSyncActionId, type BackSyncItem } from '../src/profiles/back-sync-items.js';
 
 /** The one Upgates call an action makes, with the body exactly as the client will send it. */
 export type BackSyncCall =

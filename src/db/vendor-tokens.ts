@@ -1,7 +1,7 @@
 // Vendor API tokens in MongoDB: created (shown once), listed, revoked by the CLI (src/cli/vendor-token.ts),
 // verified by the vendor API on every request. Several tokens are valid at once, so a rotation is: create
 // the new token, switch the vendor's system to it, revoke the old one. VENDOR_API_TOKEN stays the bootstrap
-// token (all shops) and is checked in src/http/vendor/auth.ts, not stored here.
+// token (all shops) and is checked in src/http/vendor-api/auth.ts, not stored here.
 import { createHash, randomBytes } from 'node:crypto';
 import type { VendorTokenModel } from './models/vendor-token.js';
 

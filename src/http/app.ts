@@ -9,7 +9,7 @@ import { httpSpans } from '../tracing/http-spans.js';
 import { errorHandler } from './error-handler.js';
 import { mountUpgatesRoutes } from './routes/lifecycle-routes.js';
 import { mountUiRoutes } from './ui/routes.js';
-import { mountVendorRoutes } from './vendor/routes.js';
+import { mountVendorRoutes } from './vendor-api/routes.js';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();

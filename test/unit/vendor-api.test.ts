@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { AppDeps } from '../../src/http/deps.js';
 import { errorHandler } from '../../src/http/error-handler.js';
-import { mountVendorRoutes } from '../../src/http/vendor/routes.js';
+import { mountVendorRoutes } from '../../src/http/vendor-api/routes.js';
 import { createLogger } from '../../src/logger.js';
 import type { BackSyncRequest, BackSyncResult } from '../../workflows/messages.js';
 import { hashVendorToken } from '../../src/db/vendor-tokens.js';

@@ -3,7 +3,7 @@
 // The note carries the campaign id so the merchant recognises the coupons in the Upgates admin.
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { backSyncItemSchemas } from '../../../activities/back-sync.js';
+import { backSyncItemSchemas } from '../../profiles/back-sync-items.js';
 import type { AppDeps } from '../deps.js';
 import { resolveAction, runBackSync } from './back-sync-gateway.js';
 import { parseOr400 } from './validation.js';

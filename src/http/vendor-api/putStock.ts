@@ -3,7 +3,7 @@
 // quantities, so a relative write would deduct them twice.
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { backSyncItemSchemas } from '../../../activities/back-sync.js';
+import { backSyncItemSchemas, mentionsStockIncrement } from '../../profiles/back-sync-items.js';
 import type { AppDeps } from '../deps.js';
 import { resolveAction, runBackSync, within413 } from './back-sync-gateway.js';
 import { MAX_ITEMS } from './schemas.js';
@@ -11,15 +11,10 @@ import { parseOr400 } from './validation.js';
 
 const body = z.object({ items: z.array(z.unknown()).min(1) }).strict();
 
-const mentionsIncrement = (value: unknown): boolean =>
-  Array.isArray(value)
-    ? value.some(mentionsIncrement)
-    : !!value && typeof value === 'object' && Object.entries(value).some(([k, v]) => k === 'stock_increment' || mentionsIncrement(v));
-
 export const putStock =
   (deps: AppDeps): RequestHandler =>
   async (req, res) => {
-    if (mentionsIncrement(req.body)) {
+    if (mentionsStockIncrement(req.body)) {
       res.status(400).json({
         error: true,
         message:

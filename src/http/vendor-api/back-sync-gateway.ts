@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import type { Request, Response } from 'express';
 import { backSyncUpdate, type BackSyncRequest, type BackSyncResult } from '../../../workflows/messages.js';
-import type { BackSyncActionId } from '../../../activities/back-sync.js';
+import type { BackSyncActionId } from '../../profiles/back-sync-items.js';
 import { getProfile, UnknownProfileError } from '../../profiles/index.js';
 import type { AddonProfileName, BackSyncAction, ProfileVersion } from '../../profiles/types.js';
 import { createVendorIdempotencyStore, requestFingerprint } from '../../db/vendor-idempotency-store.js';
