@@ -14,6 +14,7 @@ import { parseEventTime, toRecordVersion } from './record-mapping.js';
 import { fetchIsolatingPoison } from './poison-records.js';
 import { createPendingSpillActivities } from './pending-spill.js';
 import { quarantineStore } from '../src/db/quarantine-store.js';
+import { readLiveRecords } from '../src/db/record-store.js';
 
 type MirroredResource = Exclude<SyncResource, 'productVariants'>;
 const PAGINATED = new Set<MirroredResource>(['orders', 'products', 'categories', 'customers']);
@@ -319,11 +320,15 @@ function isMirrored(resource: string): resource is MirroredResource {
   return ['orders', 'orderStatuses', 'products', 'categories', 'customers', 'languages', 'shipments', 'payments'].includes(resource);
 }
 
-async function findVariantParents(deps: ActivityDeps, shopToken: string, variantIds: string[]): Promise<string[]> {
+/**
+ * Products whose stored (newest) version lists one of the variants. A live read: a plain find returns a product
+ * twice, or by a variant its newest version no longer has, while the FerretDB write path holds two versions.
+ */
+export async function findVariantParents(deps: Pick<ActivityDeps, 'db'>, shopToken: string, variantIds: string[]): Promise<string[]> {
   const numeric = variantIds.map(Number).filter(Number.isFinite);
-  const parents = await deps.db.models.SyncedRecord.find(
-    { shopToken, resource: 'products', 'data.variants.variant_id': { $in: [...variantIds, ...numeric] } },
-    { recordId: 1 },
-  ).lean();
+  const parents = await readLiveRecords(deps.db.models.SyncedRecord, shopToken, 'products', {
+    where: { 'data.variants.variant_id': { $in: [...variantIds, ...numeric] } },
+    withData: false,
+  });
   return parents.map((p) => p.recordId);
 }

@@ -336,30 +336,53 @@ export interface LiveRecord {
   syncedAt: Date;
 }
 
-/** The live records of one resource, one per record id (its newest version), in no particular order. */
+/**
+ * The live records of one resource, one per record id (its newest version), in no particular order. Every
+ * reader of the mirror goes through here (or countLiveRecords), never through a plain `find`: a plain find
+ * returns both versions of a record the FerretDB path is rewriting (a duplicate, one of them stale).
+ *
+ * `where` (a filter on the stored documents, e.g. `{ 'data.variants.variant_id': ... }`) keeps the records
+ * whose newest version matches. Two reads: the newest `_id` of every id first, then the matching documents;
+ * a matching document counts when it is at least as new as that newest version (a version inserted between
+ * the reads is newer still, so a record whose new version matches is never dropped; a superseded older version
+ * that matches while the newest does not is never taken).
+ */
 export async function readLiveRecords(
   SyncedRecord: SyncedRecordModel,
   shopToken: string,
   resource: string,
-  options: { withData?: boolean } = {},
+  options: { withData?: boolean; where?: Record<string, unknown> } = {},
 ): Promise<LiveRecord[]> {
+  const live = { shopToken, resource, deleted: false };
+  const newestBefore = options.where
+    ? newestPerRecord(await SyncedRecord.find(live, { _id: 1, recordId: 1 }).lean())
+    : undefined;
   const docs = await SyncedRecord.find(
-    { shopToken, resource, deleted: false },
+    { ...live, ...options.where },
     { _id: 1, recordId: 1, lastUpdateTime: 1, syncedAt: 1, ...(options.withData === false ? {} : { data: 1 }) },
   ).lean();
-  const newest = new Map<string, LiveRecord>();
+  const out: LiveRecord[] = [];
+  for (const doc of newestPerRecord(docs).values()) {
+    const newest = newestBefore?.get(doc.recordId);
+    if (newest && compareIds(doc._id, newest._id) < 0) continue;
+    out.push({
+      _id: doc._id,
+      recordId: doc.recordId,
+      data: doc.data ?? null,
+      lastUpdateTime: doc.lastUpdateTime ?? null,
+      syncedAt: doc.syncedAt,
+    });
+  }
+  return out;
+}
+
+function newestPerRecord<T extends { _id: Types.ObjectId; recordId: string }>(docs: T[]): Map<string, T> {
+  const newest = new Map<string, T>();
   for (const doc of docs) {
     const held = newest.get(doc.recordId);
-    if (!held || compareIds(held._id, doc._id) < 0)
-      newest.set(doc.recordId, {
-        _id: doc._id,
-        recordId: doc.recordId,
-        data: doc.data ?? null,
-        lastUpdateTime: doc.lastUpdateTime ?? null,
-        syncedAt: doc.syncedAt,
-      });
+    if (!held || compareIds(held._id, doc._id) < 0) newest.set(doc.recordId, doc);
   }
-  return [...newest.values()];
+  return newest;
 }
 
 /**
