@@ -188,8 +188,8 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
       }
       return { written, skippedAsOlder };
     }
-    for (const { record } of changed) {
-      if (await guardedUpdate(shopToken, resource, record, now)) written++;
+    for (const { id, record } of changed) {
+      if (await guardedUpdate(shopToken, resource, record, now, id)) written++;
       else skippedAsOlder++;
       progress();
     }
@@ -227,11 +227,20 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
 
   /**
    * The write itself re-checks the guard, so a concurrent newer write is never overwritten. One document
-   * (updateOne): the caller removed any older second version first, and FerretDB 1.24 stops a single-document
-   * update at the first match but scans the whole collection for a multi update (4-6 s against 0.2-0.6 s at
-   * 1,500 stored orders on the loaded test box: a 59-order flush on the MongoDB path took over 4 minutes).
+   * (updateOne), addressed by the `_id` we read when we have it: FerretDB 1.24 pushes an `_id` filter down to
+   * SQLite but scans the collection for a (shop, resource, record id) filter, until the first match for a
+   * single-document update and whole for a multi update (at 1,500 stored orders on the loaded test box:
+   * 0.2-0.5 s by `_id`, ~2.8 s per record by record id, 4-6 s multi; a 59-order flush on the MongoDB path ran
+   * for minutes). The caller removed any older second version first. When the `_id` no longer matches, the
+   * update is retried by record id (rare: a newer write meanwhile, or the version we read was replaced).
    */
-  async function guardedUpdate(shopToken: string, resource: string, record: RecordVersion, now: Date): Promise<boolean> {
+  async function guardedUpdate(
+    shopToken: string,
+    resource: string,
+    record: RecordVersion,
+    now: Date,
+    storedId?: Types.ObjectId,
+  ): Promise<boolean> {
     const t = record.lastUpdateTime;
     const guard = t
       ? {
@@ -243,10 +252,13 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
         }
       : {};
     const result = await SyncedRecord.updateOne(
-      { shopToken, resource, recordId: record.recordId, ...guard },
+      { ...(storedId ? { _id: storedId } : { shopToken, resource, recordId: record.recordId }), ...guard },
       { $set: { data: record.data, lastUpdateTime: record.lastUpdateTime, deleted: false, deletedAt: null, syncedAt: now } },
     );
-    return result.matchedCount > 0;
+    if (result.matchedCount > 0 || !storedId) return result.matchedCount > 0;
+    // Not matched by `_id`: newer than us now (the guard), or the version we read was replaced meanwhile (another
+    // process on the FerretDB path): address the record by its id, so its current version gets the guard.
+    return guardedUpdate(shopToken, resource, record, now);
   }
 
   /**
