@@ -42,6 +42,8 @@ export interface UpsertOutcome {
 }
 
 const DUPLICATE_KEY = 11000;
+/** How often an activity waiting in the write queue heartbeats (the activities' heartbeat timeout is 45 s). */
+const QUEUE_HEARTBEAT_MS = 10_000;
 
 export function createRecordStore(models: Models, options: { writePath?: RecordStoreWritePath } = {}) {
   const { SyncedRecord } = models;
@@ -69,9 +71,16 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
   // The queue follows the server (FerretDB needs one queue for the process), the write path follows the option:
   // the MongoDB path forced on FerretDB still runs one write at a time, so FerretDB's non-atomic conditional
   // update cannot decide a result and the test proves the path's logic.
-  async function serialised<T>(shopToken: string, work: () => Promise<T>): Promise<T> {
+  // An attempt waiting in the queue reports progress too (every QUEUE_HEARTBEAT_MS): on FerretDB the queue is
+  // shared by every shop of the process, and a waiting activity that did not heartbeat timed out and was retried
+  // (the flood test with 5 shops saw a fetch attempted twice).
+  async function serialised<T>(shopToken: string, work: () => Promise<T>, onProgress?: () => void): Promise<T> {
     const key = (await detectStore()) === 'ferretdb' ? '*' : shopToken;
-    return enqueue(key, work);
+    const waiting = onProgress ? setInterval(onProgress, QUEUE_HEARTBEAT_MS) : undefined;
+    return enqueue(key, () => {
+      clearInterval(waiting);
+      return work();
+    }).finally(() => clearInterval(waiting));
   }
   const writePath = async () => forcedPath ?? (await detectStore());
   let legacyIndexDropped: Promise<void> | undefined;
@@ -100,7 +109,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     options: WriteOptions = {},
   ): Promise<UpsertOutcome> {
     if (records.length === 0) return Promise.resolve({ written: 0, skippedAsOlder: 0 });
-    return serialised(shopToken, () => upsertUnlocked(shopToken, resource, records, now, options));
+    return serialised(shopToken, () => upsertUnlocked(shopToken, resource, records, now, options), options.onProgress);
   }
 
   async function upsertUnlocked(
@@ -272,7 +281,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     now = new Date(),
     options: WriteOptions = {},
   ): Promise<number> {
-    return serialised(shopToken, () => tombstoneUnlocked(shopToken, resource, deletes, now, options));
+    return serialised(shopToken, () => tombstoneUnlocked(shopToken, resource, deletes, now, options), options.onProgress);
   }
 
   async function tombstoneUnlocked(
