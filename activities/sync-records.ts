@@ -16,6 +16,7 @@ import { parseEventTime, toRecordVersion } from './record-mapping.js';
 import { fetchIsolatingPoison } from './poison-records.js';
 import { createPendingSpillActivities } from './pending-spill.js';
 import { quarantineStore } from '../src/db/quarantine-store.js';
+import { readLiveRecords } from '../src/db/record-store.js';
 
 // How each resource is read comes from the sync table (src/upgates/resources.ts, SYNC_INFO).
 const PAGINATED = new Set<MirroredResource>(MIRRORED_RESOURCES.filter((r) => SYNC_INFO[r].paginated));
@@ -312,11 +313,15 @@ export function createSyncActivities(deps: ActivityDeps) {
   };
 }
 
-async function findVariantParents(deps: ActivityDeps, shopToken: string, variantIds: string[]): Promise<string[]> {
+/**
+ * Products whose stored (newest) version lists one of the variants. A live read: a plain find returns a product
+ * twice, or by a variant its newest version no longer has, while the FerretDB write path holds two versions.
+ */
+export async function findVariantParents(deps: Pick<ActivityDeps, 'db'>, shopToken: string, variantIds: string[]): Promise<string[]> {
   const numeric = variantIds.map(Number).filter(Number.isFinite);
-  const parents = await deps.db.models.SyncedRecord.find(
-    { shopToken, resource: 'products', 'data.variants.variant_id': { $in: [...variantIds, ...numeric] } },
-    { recordId: 1 },
-  ).lean();
+  const parents = await readLiveRecords(deps.db.models.SyncedRecord, shopToken, 'products', {
+    where: { 'data.variants.variant_id': { $in: [...variantIds, ...numeric] } },
+    withData: false,
+  });
   return parents.map((p) => p.recordId);
 }

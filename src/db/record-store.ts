@@ -51,6 +51,8 @@ export interface UpsertOutcome {
 }
 
 const DUPLICATE_KEY = 11000;
+/** How often an activity waiting in the write queue heartbeats (the activities' heartbeat timeout is 45 s). */
+const QUEUE_HEARTBEAT_MS = 10_000;
 
 export function createRecordStore(models: Models, options: { writePath?: RecordStoreWritePath } = {}) {
   const { SyncedRecord } = models;
@@ -92,9 +94,16 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
   // The queue follows the server (FerretDB needs one queue for the process), the write path follows the option:
   // the MongoDB path forced on FerretDB still runs one write at a time, so FerretDB's non-atomic conditional
   // update cannot decide a result and the test proves the path's logic.
-  async function serialised<T>(shopToken: string, work: () => Promise<T>): Promise<T> {
+  // An attempt waiting in the queue reports progress too (every QUEUE_HEARTBEAT_MS): on FerretDB the queue is
+  // shared by every shop of the process, and a waiting activity that did not heartbeat timed out and was retried
+  // (the flood test with 5 shops saw a fetch attempted twice).
+  async function serialised<T>(shopToken: string, work: () => Promise<T>, onProgress?: () => void): Promise<T> {
     const key = (await detectStore()) === 'ferretdb' ? '*' : shopToken;
-    return enqueue(key, work);
+    const waiting = onProgress ? setInterval(onProgress, QUEUE_HEARTBEAT_MS) : undefined;
+    return enqueue(key, () => {
+      clearInterval(waiting);
+      return work();
+    }).finally(() => clearInterval(waiting));
   }
   const writePath = async () => forcedPath ?? (await detectStore());
   let legacyIndexDropped: Promise<void> | undefined;
@@ -123,8 +132,10 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     options: WriteOptions = {},
   ): Promise<UpsertOutcome> {
     if (records.length === 0) return Promise.resolve({ written: 0, skippedAsOlder: 0 });
-    return serialised(shopToken, () =>
-      inBatch(shopToken, now, (batch) => upsertUnlocked(shopToken, resource, records, now, options, batch)),
+    return serialised(
+      shopToken,
+      () => inBatch(shopToken, now, (batch) => upsertUnlocked(shopToken, resource, records, now, options, batch)),
+      options.onProgress,
     );
   }
 
@@ -220,8 +231,8 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
       }
       return { written, skippedAsOlder };
     }
-    for (const { record, firstSeq } of changed) {
-      if (await guardedUpdate(shopToken, resource, record, now, seq, firstSeq === null)) written++;
+    for (const { id, record, firstSeq } of changed) {
+      if (await guardedUpdate(shopToken, resource, record, now, seq, firstSeq === null, id)) written++;
       else skippedAsOlder++;
       progress();
     }
@@ -261,9 +272,12 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
 
   /**
    * The write itself re-checks the guard, so a concurrent newer write is never overwritten. One document
-   * (updateOne): the caller removed any older second version first, and FerretDB 1.24 stops a single-document
-   * update at the first match but scans the whole collection for a multi update (4-6 s against 0.2-0.6 s at
-   * 1,500 stored orders on the loaded test box: a 59-order flush on the MongoDB path took over 4 minutes).
+   * (updateOne), addressed by the `_id` we read when we have it: FerretDB 1.24 pushes an `_id` filter down to
+   * SQLite but scans the collection for a (shop, resource, record id) filter, until the first match for a
+   * single-document update and whole for a multi update (at 1,500 stored orders on the loaded test box:
+   * 0.2-0.5 s by `_id`, ~2.8 s per record by record id, 4-6 s multi; a 59-order flush on the MongoDB path ran
+   * for minutes). The caller removed any older second version first. When the `_id` no longer matches, the
+   * update is retried by record id (rare: a newer write meanwhile, or the version we read was replaced).
    */
   async function guardedUpdate(
     shopToken: string,
@@ -272,6 +286,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     now: Date,
     seq: number,
     revived: boolean,
+    storedId?: Types.ObjectId,
   ): Promise<boolean> {
     const t = record.lastUpdateTime;
     const guard = t
@@ -284,7 +299,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
         }
       : {};
     const result = await SyncedRecord.updateOne(
-      { shopToken, resource, recordId: record.recordId, ...guard },
+      { ...(storedId ? { _id: storedId } : { shopToken, resource, recordId: record.recordId }), ...guard },
       {
         $set: {
           data: record.data,
@@ -297,7 +312,10 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
         },
       },
     );
-    return result.matchedCount > 0;
+    if (result.matchedCount > 0 || !storedId) return result.matchedCount > 0;
+    // Not matched by `_id`: newer than us now (the guard), or the version we read was replaced meanwhile (another
+    // process on the FerretDB path): address the record by its id, so its current version gets the guard.
+    return guardedUpdate(shopToken, resource, record, now, seq, revived);
   }
 
   /**
@@ -312,8 +330,10 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     options: WriteOptions = {},
   ): Promise<number> {
     if (deletes.length === 0) return Promise.resolve(0);
-    return serialised(shopToken, () =>
-      inBatch(shopToken, now, (batch) => tombstoneUnlocked(shopToken, resource, deletes, now, options, batch)),
+    return serialised(
+      shopToken,
+      () => inBatch(shopToken, now, (batch) => tombstoneUnlocked(shopToken, resource, deletes, now, options, batch)),
+      options.onProgress,
     );
   }
 
@@ -396,30 +416,53 @@ export interface LiveRecord {
   syncedAt: Date;
 }
 
-/** The live records of one resource, one per record id (its newest version), in no particular order. */
+/**
+ * The live records of one resource, one per record id (its newest version), in no particular order. Every
+ * reader of the mirror goes through here (or countLiveRecords), never through a plain `find`: a plain find
+ * returns both versions of a record the FerretDB path is rewriting (a duplicate, one of them stale).
+ *
+ * `where` (a filter on the stored documents, e.g. `{ 'data.variants.variant_id': ... }`) keeps the records
+ * whose newest version matches. Two reads: the newest `_id` of every id first, then the matching documents;
+ * a matching document counts when it is at least as new as that newest version (a version inserted between
+ * the reads is newer still, so a record whose new version matches is never dropped; a superseded older version
+ * that matches while the newest does not is never taken).
+ */
 export async function readLiveRecords(
   SyncedRecord: SyncedRecordModel,
   shopToken: string,
   resource: string,
-  options: { withData?: boolean } = {},
+  options: { withData?: boolean; where?: Record<string, unknown> } = {},
 ): Promise<LiveRecord[]> {
+  const live = { shopToken, resource, deleted: false };
+  const newestBefore = options.where
+    ? newestPerRecord(await SyncedRecord.find(live, { _id: 1, recordId: 1 }).lean())
+    : undefined;
   const docs = await SyncedRecord.find(
-    { shopToken, resource, deleted: false },
+    { ...live, ...options.where },
     { _id: 1, recordId: 1, lastUpdateTime: 1, syncedAt: 1, ...(options.withData === false ? {} : { data: 1 }) },
   ).lean();
-  const newest = new Map<string, LiveRecord>();
+  const out: LiveRecord[] = [];
+  for (const doc of newestPerRecord(docs).values()) {
+    const newest = newestBefore?.get(doc.recordId);
+    if (newest && compareIds(doc._id, newest._id) < 0) continue;
+    out.push({
+      _id: doc._id,
+      recordId: doc.recordId,
+      data: doc.data ?? null,
+      lastUpdateTime: doc.lastUpdateTime ?? null,
+      syncedAt: doc.syncedAt,
+    });
+  }
+  return out;
+}
+
+function newestPerRecord<T extends { _id: Types.ObjectId; recordId: string }>(docs: T[]): Map<string, T> {
+  const newest = new Map<string, T>();
   for (const doc of docs) {
     const held = newest.get(doc.recordId);
-    if (!held || compareIds(held._id, doc._id) < 0)
-      newest.set(doc.recordId, {
-        _id: doc._id,
-        recordId: doc.recordId,
-        data: doc.data ?? null,
-        lastUpdateTime: doc.lastUpdateTime ?? null,
-        syncedAt: doc.syncedAt,
-      });
+    if (!held || compareIds(held._id, doc._id) < 0) newest.set(doc.recordId, doc);
   }
-  return [...newest.values()];
+  return newest;
 }
 
 /**

@@ -212,21 +212,23 @@ describe.each(['mongodb', 'ferretdb'] as const)('record store guarded upserts (%
   }, 120_000);
 });
 
-// The MongoDB path writes a changed record with one single-document guarded update (multi: false). FerretDB 1.24
-// stops such an update at the first match, but scans the whole collection for a multi update: with 1,500 orders
-// stored, a multi update took 4-6 s against 0.2-0.6 s on the loaded 2-core box, so a 59-order flush ran for over
-// 4 minutes and the worker-kill chaos test on this path ended with orders still stale (issue 20).
-// Proved: failed before the fix (every update was multi).
+// The MongoDB path writes a changed record with one single-document guarded update (multi: false) addressed by
+// the `_id` it read. FerretDB 1.24 pushes an `_id` filter down to SQLite and scans the collection for any other
+// (until the first match for a single-document update, whole for a multi update): at 1,500 stored orders on the
+// loaded 2-core box 0.2-0.5 s by `_id`, ~2.8 s by record id, 4-6 s multi, so a 59-order flush ran for minutes and
+// the worker-kill chaos test on this path ended with orders still stale (issue 20).
+// Proved: failed before the fix (every update was multi and by record id).
 describe('record store MongoDB write path statements', () => {
   let monitored: mongoose.Connection;
-  const updates: Array<{ multi: boolean }> = [];
+  const updates: Array<{ multi: boolean; byId: boolean }> = [];
   beforeAll(async () => {
     const uri = inject('mongoUri').replace(/\/([^/?]+)(\?|$)/, `/t_record_store_stmt_${Date.now() % 100000}$2`);
     monitored = mongoose.createConnection(uri, { monitorCommands: true, retryWrites: false, serverSelectionTimeoutMS: 5_000 });
     await monitored.asPromise();
     monitored.getClient().on('commandStarted', (event) => {
       if (event.commandName !== 'update' || event.command.update !== 'synced_records') return;
-      for (const u of event.command.updates as Array<{ multi?: boolean }>) updates.push({ multi: u.multi === true });
+      for (const u of event.command.updates as Array<{ multi?: boolean; q: Record<string, unknown> }>)
+        updates.push({ multi: u.multi === true, byId: '_id' in u.q });
     });
   });
   afterAll(async () => {
@@ -234,7 +236,7 @@ describe('record store MongoDB write path statements', () => {
     await monitored?.close();
   });
 
-  it('writes each changed record with one single-document guarded update', async () => {
+  it('writes each changed record with one single-document guarded update by _id', async () => {
     const models = registerModels(monitored);
     await models.SyncedRecord.init();
     const store = createRecordStore(models, { writePath: 'mongodb' });
@@ -243,7 +245,9 @@ describe('record store MongoDB write path statements', () => {
     await store.upsertMany(shop, 'orders', ids.map((id) => v(id, 10, { n: 10 })), new Date(), { expectNew: true });
     updates.length = 0;
     expect(await store.upsertMany(shop, 'orders', ids.map((id) => v(id, 20, { n: 20 })))).toEqual({ written: 5, skippedAsOlder: 0 });
-    expect(updates).toEqual(ids.map(() => ({ multi: false })));
+    expect(updates).toEqual(ids.map(() => ({ multi: false, byId: true })));
+    // The guard is still part of the statement: an older version does not match.
+    expect(await store.upsertMany(shop, 'orders', [v('1', 15, { n: 15 })])).toEqual({ written: 0, skippedAsOlder: 1 });
     const stored = await models.SyncedRecord.find({ shopToken: shop, resource: 'orders' }).lean();
     expect(stored.map((d) => [d.recordId, (d.data as { n: number }).n]).sort()).toEqual(ids.map((id) => [id, 20]));
   });

@@ -11,7 +11,7 @@ import { utcDay } from '../../upgates/usage-ledger.js';
 import { shopStateQuery, type ShopStatusView } from '../../../workflows/messages.js';
 import type { AppDeps } from '../deps.js';
 import { withDatabaseDeadline } from '../database-deadline.js';
-import { countLiveRecords } from '../../db/record-store.js';
+import { countLiveRecords, readLiveRecords } from '../../db/record-store.js';
 import { unmappedVersionNotice } from '../lifecycle/version-notice.js';
 import { effectiveSettings, type SettingValues } from './settings-form.js';
 import { loadQuarantineView, type QuarantineView } from './quarantine-view.js';
@@ -76,14 +76,15 @@ export async function queryShopState(deps: AppDeps, shopToken: string): Promise<
   }
 }
 
-/** Shipping methods (from the synced `shipments` code list) for carrier pairing, named in the page language. */
-export async function loadShipments(deps: AppDeps, shopToken: string, lang: string): Promise<ShipmentOption[]> {
-  const docs = await deps.db.models.SyncedRecord.find(
-    { shopToken, resource: 'shipments', deleted: false },
-    { recordId: 1, data: 1 },
-  ).lean();
-  return docs
-    .map((doc) => ({ id: doc.recordId, name: shipmentName(doc.data, lang) ?? doc.recordId }))
+/**
+ * Shipping methods (from the synced `shipments` code list) for carrier pairing, named in the page language.
+ * Read as live records (one per id, its newest version): a plain find lists a method twice, once with its old
+ * name, while the FerretDB write path holds both versions of a changed one.
+ */
+export async function loadShipments(deps: Pick<AppDeps, 'db'>, shopToken: string, lang: string): Promise<ShipmentOption[]> {
+  const records = await readLiveRecords(deps.db.models.SyncedRecord, shopToken, 'shipments');
+  return records
+    .map((record) => ({ id: record.recordId, name: shipmentName(record.data, lang) ?? record.recordId }))
     .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 }
 

@@ -3,6 +3,7 @@
 // carriers); anything invalid answers 400 and changes nothing.
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../deps.js';
+import { readLiveRecords } from '../../db/record-store.js';
 import { t } from './i18n.js';
 import { profileOf } from './page-data.js';
 import { answer, authenticatePost, fail } from './respond.js';
@@ -23,8 +24,9 @@ export const postSettings =
     const knownIds: Record<string, Set<string>> = {};
     for (const d of declarations) {
       if (d.type !== 'mapping' || knownIds[d.from]) continue;
-      const docs = await SyncedRecord.find({ shopToken, resource: d.from, deleted: false }, { recordId: 1 }).lean();
-      knownIds[d.from] = new Set(docs.map((doc) => doc.recordId));
+      // Live records (one per id, newest version), like every reader of the mirror.
+      const records = await readLiveRecords(SyncedRecord, shopToken, d.from, { withData: false });
+      knownIds[d.from] = new Set(records.map((record) => record.recordId));
     }
     const parsed = settingsSchema(declarations, knownIds).safeParse(settingsInput(declarations, req.body));
     if (!parsed.success) {
