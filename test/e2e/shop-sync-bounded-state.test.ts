@@ -140,12 +140,20 @@ describe('shop sync: bounded state under 200,000 pending ids', () => {
       120_000,
       1_000,
     );
-    const gone = await e2e.app.db.models.SyncedRecord.find({
-      shopToken: shop.token,
-      resource: 'orders',
-      recordId: { $in: ['gone-1', 'gone-2'] },
-    }).lean();
-    expect(gone.map((d) => [d.recordId, d.deleted]).sort()).toEqual([
+    // The pending count drops when a flush takes its ids, before its writes end: the last ids signalled (the two
+    // unknown ones, held in memory, not spilled) may still be in flight here (the full CI run once saw none yet).
+    const goneTombstones = async () =>
+      (
+        await e2e.app.db.models.SyncedRecord.find({
+          shopToken: shop.token,
+          resource: 'orders',
+          recordId: { $in: ['gone-1', 'gone-2'] },
+        }).lean()
+      )
+        .map((d) => [d.recordId, d.deleted])
+        .sort();
+    await eventually('unknown ids tombstoned', async () => (await goneTombstones()).length === 2, 60_000, 500);
+    expect(await goneTombstones()).toEqual([
       ['gone-1', true],
       ['gone-2', true],
     ]);
