@@ -78,7 +78,7 @@ export function createInstallActivities(deps: ActivityDeps) {
       const profile = profileOf(shop);
       // A reinstall within the retention period keeps the mirror: catch up from the uninstall instead of
       // downloading everything again.
-      const hasData = shop.uninstalledAt ? (await deps.db.models.SyncedRecord.exists({ shopToken })) !== null : false;
+      const hasData = shop.uninstalledAt ? await deps.records.hasRecords(shopToken) : false;
       const installed: InstalledSignal = hasData
         ? {
             profile: shop.profile,

@@ -394,12 +394,17 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     return countLiveRecords(SyncedRecord, shopToken, resources);
   }
 
+  /** Whether anything of the shop is stored (a reinstall within the retention period catches up instead). */
+  async function hasRecords(shopToken: string): Promise<boolean> {
+    return (await SyncedRecord.exists({ shopToken })) !== null;
+  }
+
   async function purgeShop(shopToken: string): Promise<number> {
     const result = await SyncedRecord.deleteMany({ shopToken });
     return result.deletedCount ?? 0;
   }
 
-  return traceRecordWrites({ upsertMany, tombstone, countLive, purgeShop });
+  return traceRecordWrites({ upsertMany, tombstone, countLive, hasRecords, purgeShop });
 }
 export type RecordStore = ReturnType<typeof createRecordStore>;
 
