@@ -2,13 +2,14 @@
 // steady state, worker memory (worker in a child process), and how evenly the daily reconciliations spread
 // over the hours of the day: the slots claimed at install (issue 18.4) at 100, 1,000 and 10,000 shops,
 // against the token hash they replaced and uniform random slots.
-import { shopWorkflowId } from '../src/temporal/workflow-ids.js';
+import { installWorkflowId, shopWorkflowId } from '../src/temporal/workflow-ids.js';
 import { connectDatabase } from '../src/db/connection.js';
 import { reconcileSlots } from '../src/db/reconcile-slots.js';
 import { slotFraction } from '../src/shops/reconcile-slot-order.js';
 import { reconcileTimeOfDayMs } from '../workflows/lib/shop-offset.js';
 import { startBenchApp } from './lib/app.js';
 import { startWorkerProcess } from './lib/worker-process.js';
+import { profileActivities } from './lib/activity-profile.js';
 import { fmt, mean, pool, sleep, until } from './lib/stats.js';
 import type { BenchContext } from './lib/context.js';
 import type { BenchResult, Row } from './lib/report.js';
@@ -88,9 +89,16 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     for (const token of tokens)
       bench.sandbox.createShop({ token, seed: 1, orders: 5, products: 5, customers: 5, categories: 3, grantedAccesses: 'all' });
     let failures = 0;
+    // What the refused installs answered (status and message, counted), so a failure names its cause.
+    const refusals = new Map<string, number>();
     const install = async (token: string) => {
       const result = await bench.sandbox.lifecycle.install(token, { addonUrl: bench.addonUrl });
-      if (!(result.status === 200 && (result.body as { error?: boolean })?.error === false)) failures++;
+      if (!(result.status === 200 && (result.body as { error?: boolean })?.error === false)) {
+        failures++;
+        const answer = `${result.status} ${JSON.stringify(result.body).slice(0, 160)} after ${Math.round(result.durationMs)} ms`;
+        const key = answer.replace(/after \d+ ms/, `after ~${Math.round(result.durationMs / 500) / 2} s`);
+        refusals.set(key, (refusals.get(key) ?? 0) + 1);
+      }
       return result.durationMs;
     };
     const serialStarted = performance.now();
@@ -101,11 +109,19 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     await pool(fleetTokens, concurrency, install);
     const answeredSeconds = (performance.now() - started) / 1000;
     ctx.log(`  ${shops} installs answered in ${fmt(answeredSeconds)} s`);
-    const notLive = async () =>
-      (await pool(tokens, 20, async (t) => ((await bench.state(t).catch(() => null))?.phase === 'live' ? 0 : 1))).reduce(
-        (a: number, b: number) => a + b,
-        0,
-      );
+    // Shops by phase (a failed state query counted as such), so "not live" says where the shops are.
+    let phases = new Map<string, number>();
+    const notLive = async () => {
+      const seen = await pool(tokens, 20, async (t) => {
+        const state = await bench.state(t).catch((e: Error) => ({
+          phase: /not found/i.test(e.message) ? 'no shop workflow yet (install running or refused)' : `query failed (${e.name})`,
+        }));
+        return state?.phase ?? 'no state';
+      });
+      phases = new Map();
+      for (const phase of seen) phases.set(phase, (phases.get(phase) ?? 0) + 1);
+      return seen.filter((p) => p !== 'live').length;
+    };
     // Bounded wait: a shop not live in time is reported, not fatal.
     const remaining = await until(
       'every shop live',
@@ -126,6 +142,12 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
           .catch(() => null),
       )
     ).filter((h): h is number => h !== null);
+    // Where the install and shop workflows' time went (a sample): waiting for a worker vs running.
+    const profiled = sample.slice(0, 30);
+    const profile = await profileActivities(bench.app.temporal, [
+      ...profiled.map(installWorkflowId),
+      ...profiled.map(shopWorkflowId),
+    ]);
     const memory = worker.memory();
     // Issue 18.4: the slots the installs claimed (real install path), against the token hash they replaced.
     const claimed = await bench.app.db.connection
@@ -183,6 +205,16 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
         ]),
       ),
     );
+    if (profile.length)
+      notes.push(
+        `Activity time of ${profiled.length} sampled shops (install and shop workflow histories), by type: ${profile
+          .slice(0, 8)
+          .map((a) => `${a.type} ×${a.count}: waited for a worker mean ${fmt(mean(a.waitMs), 0)} ms, ran mean ${fmt(mean(a.runMs), 0)} ms`)
+          .join('; ')}.`,
+      );
+    if (refusals.size)
+      notes.push(`Refused installs, by answer: ${[...refusals].map(([answer, n]) => `${n} × ${answer}`).join('; ')}.`);
+    if (remaining !== 0) notes.push(`Shops by phase at the end of the wait: ${[...phases].map(([p, n]) => `${p} ${n}`).join(', ')}.`);
     notes.push(
       `Reconcile slots (issue 18.4): each install claims the lowest free position of a fixed order that deals hours round-robin, so hours differ by at most one shop; the best any split can do is ceil(n/24)/(n/24), which is above 1.10 below 240 shops (${tokens.length} shops: ${fmt(Math.ceil(tokens.length / 24) / (tokens.length / 24), 2)}). Shops installed before the change keep their hash slot.`,
     );
