@@ -29,7 +29,8 @@ const MAX_HISTORY_EVENTS = 5_000;
 export async function vendorEventsWorkflow(input: VendorEventsInput): Promise<{ delivered: number; reason: 'uninstalled' | 'erased' }> {
   const { deliverVendorEvents } = proxyActivities<VendorEventsActivities>({
     startToCloseTimeout: input.timeoutMs + 60_000,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: input.retryMaxMs, maximumAttempts: 0 },
+    // No maximumAttempts: unlimited, as long as the endpoint fails.
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: input.retryMaxMs },
   });
   const status: VendorEventsStatusView = {
     shopToken: input.shopToken,
