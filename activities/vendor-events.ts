@@ -12,6 +12,7 @@ import { vendorEventsAcknowledged, vendorEventDeliveryFailures } from '../src/me
 import { RESOURCES } from '../src/upgates/resources.js';
 import { postVendorEvents, VendorEventsRejected, type VendorEvent } from '../src/vendor-events/post-events.js';
 import type { VendorEventsDeliveryResult } from '../workflows/activity-types.js';
+import { vendorEventsFailureSignal, type VendorEventsFailure } from '../workflows/messages.js';
 import type { ActivityDeps } from './deps.js';
 
 /** Every resource, as GET /changes without `resources`: an event's cursor works there unchanged. */
@@ -20,6 +21,12 @@ const ALL_RESOURCES = [...RESOURCES];
 export function createVendorEventsActivities(deps: ActivityDeps) {
   const { Shop } = deps.db.models;
   const deliveries = vendorEventDeliveries(deps.db.connection);
+  /** Tells the workflow (its query shows it); best effort, the status document has the same. */
+  const reportFailure = async (workflowId: string, failure: VendorEventsFailure) => {
+    await deps.temporal.connection
+      .withDeadline(Date.now() + 2_000, () => deps.temporal.workflow.getHandle(workflowId).signal(vendorEventsFailureSignal, failure))
+      .catch(() => undefined);
+  };
   return {
     async deliverVendorEvents({ shopToken, after }: { shopToken: string; after: FeedPosition | null }): Promise<VendorEventsDeliveryResult> {
       const config = deps.config.vendorEvents;
@@ -56,7 +63,10 @@ export function createVendorEventsActivities(deps: ActivityDeps) {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         vendorEventDeliveryFailures.inc({ reason: error instanceof VendorEventsRejected && error.status !== null ? 'status' : 'unreachable' });
-        await deliveries.noteFailure(shopToken, message, attempt, new Date()).catch(() => undefined);
+        const at = new Date();
+        await deliveries.noteFailure(shopToken, message, attempt, at).catch(() => undefined);
+        const workflowId = Context.current().info.workflowExecution?.workflowId;
+        if (workflowId && (attempt <= 3 || attempt % 30 === 0)) await reportFailure(workflowId, { error: message, attempt, at: at.toISOString() });
         deps.logger.warn({ shopToken, attempt, events: events.length, error: message }, 'vendor events: delivery failed, Temporal retries it');
         throw error;
       }

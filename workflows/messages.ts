@@ -168,5 +168,20 @@ export interface VendorEventsStatusView {
   lastDeliveredAt: string | null;
   /** Read to the committed end and waiting for a nudge or the idle check. */
   caughtUp: boolean;
+  /** While the endpoint fails (reported by the failing attempts, see vendorEventsFailureSignal); null once a batch is acknowledged. */
+  failingSince: string | null;
+  lastError: string | null;
+  attempts: number;
 }
+
+/**
+ * A delivery attempt failed (sent by the activity itself: Temporal's retries of an activity are invisible to its
+ * workflow). Sent for the first attempts and then every 30th, so a long outage adds a few events an hour at most.
+ */
+export interface VendorEventsFailure {
+  error: string;
+  attempt: number;
+  at: string;
+}
+export const vendorEventsFailureSignal = defineSignal<[VendorEventsFailure]>('deliveryFailed');
 export const vendorEventsStatusQuery = defineQuery<VendorEventsStatusView>('vendorEventsStatus');

@@ -9,7 +9,13 @@
 // without limit); the position moves only on a 2xx, so deliveries resume from it when the endpoint is back.
 import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { VendorEventsActivities } from './activity-types.js';
-import { changesCommittedSignal, vendorEventsStatusQuery, type ChangeFeedPosition, type VendorEventsStatusView } from './messages.js';
+import {
+  changesCommittedSignal,
+  vendorEventsFailureSignal,
+  vendorEventsStatusQuery,
+  type ChangeFeedPosition,
+  type VendorEventsStatusView,
+} from './messages.js';
 
 export interface VendorEventsInput {
   shopToken: string;
@@ -40,12 +46,20 @@ export async function vendorEventsWorkflow(input: VendorEventsInput): Promise<{ 
     pendingSince: null,
     lastDeliveredAt: input.carried?.lastDeliveredAt ?? null,
     caughtUp: false,
+    failingSince: null,
+    lastError: null,
+    attempts: 0,
   };
   let nudged = false;
   setHandler(changesCommittedSignal, () => {
     nudged = true;
   });
   setHandler(vendorEventsStatusQuery, () => status);
+  setHandler(vendorEventsFailureSignal, (failure) => {
+    status.failingSince ??= failure.at;
+    status.lastError = failure.error;
+    status.attempts = Math.max(status.attempts, failure.attempt);
+  });
 
   for (;;) {
     nudged = false; // a nudge that arrives while the activity runs is kept: read again at once
@@ -53,6 +67,9 @@ export async function vendorEventsWorkflow(input: VendorEventsInput): Promise<{ 
     status.pendingSince = new Date(Date.now()).toISOString();
     const result = await deliverVendorEvents({ shopToken: input.shopToken, after: status.acked });
     status.pendingSince = null;
+    status.failingSince = null;
+    status.lastError = null;
+    status.attempts = 0;
     if (result.outcome === 'gone') return { delivered: status.delivered, reason: 'erased' };
     status.acked = result.next;
     if (result.outcome === 'delivered') {

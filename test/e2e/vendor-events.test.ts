@@ -97,7 +97,10 @@ describe('signed event deliveries to the vendor system', () => {
       500,
     );
     expect(failing.lastError).toMatch(/unreachable/);
-    expect((await status()).pendingSince).not.toBeNull();
+    const query = await status();
+    expect(query.pendingSince).not.toBeNull();
+    expect(query).toMatchObject({ failingSince: expect.any(String), lastError: expect.stringMatching(/unreachable/) });
+    expect(query.attempts).toBeGreaterThanOrEqual(2);
     expect(await iframeState()).toBe('failing');
     expect(await metric('vendor_event_delivery_failures_total')).toBeGreaterThan(0);
     expect(await eventually('failing gauge', async () => (await metric('vendor_events_failing_shops')) >= 1, 30_000, 1_000)).toBe(true);
@@ -124,7 +127,7 @@ describe('signed event deliveries to the vendor system', () => {
         const s = await status();
         const stored = await vendorEventDeliveries(e2e.app.db.connection).status(shop.token);
         const watermark = await createChangeSequence(e2e.app.db.models).watermark(shop.token);
-        return s.caughtUp && stored?.failingSince === null && s.acked?.s === watermark && s.acked.r === undefined;
+        return s.caughtUp && s.failingSince === null && stored?.failingSince === null && s.acked?.s === watermark && s.acked.r === undefined;
       },
       120_000,
       1_000,
