@@ -115,8 +115,10 @@ describe('signed event deliveries to the vendor system', () => {
     await round(5);
     await eventually('late acknowledgements', () => receiver.stats.lateAcks >= 2, 60_000, 250);
 
-    await receiver.setFault({ kind: 'none' });
+    // Slow but within the timeout: delivered once.
+    await receiver.setFault({ kind: 'slow', delayMs: 300 });
     await round(6);
+    await receiver.setFault({ kind: 'none' });
     const diff = await waitMirrored(e2e, shop, 'orders', 150_000);
     expect(diff.checked).toBe(ORDERS - deleted.length + created.length);
 
@@ -218,4 +220,21 @@ describe('signed event deliveries to the vendor system', () => {
     expect(described.status.name).toBe('COMPLETED');
     expect(await handle.result()).toMatchObject({ reason: 'uninstalled' });
   }, 120_000);
+
+  it('a reinstall resumes from the acknowledged position: new changes arrive, nothing is sent from the start again', async () => {
+    const acked = (await vendorEventDeliveries(e2e.app.db.connection).status(shop.token))!.acked!;
+    const from = receiver.batches.length;
+    expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toMatchObject({ error: false });
+    await waitPhase(e2e.app.temporal, shop.token, 'live');
+    const num = String(shop.data.orders.at(-1)!.order_number);
+    expect(shop.updateOrder(num, { internal_note: 'after the reinstall' }).ok).toBe(true);
+    await eventually(
+      'the change after the reinstall delivered',
+      () => receiver.batches.slice(from).some((b) => b.body.events.some((e) => e.record_id === num)),
+      120_000,
+      500,
+    );
+    const again = receiver.batches.slice(from).flatMap((b) => b.body.events);
+    expect(again.filter((e) => positionOf(e.cursor)[0] <= acked.s).map((e) => e.id)).toEqual([]);
+  }, 180_000);
 });
