@@ -30,6 +30,11 @@ export function createActivities(deps: ActivityDeps): AllActivities {
   // With VENDOR_EVENTS_URL set, the mirror's writers wake the shop's event deliveries (workflows/vendor-events.ts).
   const events = deps.config.vendorEvents;
   if (!events) return activities;
-  const nudger = createVendorEventsNudger({ client: deps.temporal, taskQueue: deps.config.temporal.taskQueue, config: events, logger: deps.logger });
+  const nudger = createVendorEventsNudger({
+    client: deps.temporal,
+    taskQueue: deps.config.temporal.taskQueue,
+    config: events,
+    logger: deps.logger,
+  });
   return withVendorEventsNudges(activities, nudger);
 }

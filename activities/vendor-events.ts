@@ -28,7 +28,13 @@ export function createVendorEventsActivities(deps: ActivityDeps) {
       .catch(() => undefined);
   };
   return {
-    async deliverVendorEvents({ shopToken, after }: { shopToken: string; after: FeedPosition | null }): Promise<VendorEventsDeliveryResult> {
+    async deliverVendorEvents({
+      shopToken,
+      after,
+    }: {
+      shopToken: string;
+      after: FeedPosition | null;
+    }): Promise<VendorEventsDeliveryResult> {
       const config = deps.config.vendorEvents;
       // Configuration removed while the workflow ran: nothing is posted, the workflow waits (retries) for it.
       if (!config) throw ApplicationFailure.retryable('VENDOR_EVENTS_URL is not set on this worker', 'VendorEventsOff');
@@ -39,7 +45,10 @@ export function createVendorEventsActivities(deps: ActivityDeps) {
       // The sequence only grows while the shop's data exists; below our position it was erased and begun anew.
       const watermark = await createChangeSequence(deps.db.models).watermark(shopToken);
       if (from.s > watermark) {
-        deps.logger.warn({ shopToken, from, watermark }, 'vendor events: the change sequence restarted (shop erased); delivering from the start');
+        deps.logger.warn(
+          { shopToken, from, watermark },
+          'vendor events: the change sequence restarted (shop erased); delivering from the start',
+        );
         from = { s: 0 };
       }
       const page = await readChanges(deps.db.models, shopToken, { resources: ALL_RESOURCES, after: from, limit: config.batchSize });
@@ -62,12 +71,18 @@ export function createVendorEventsActivities(deps: ActivityDeps) {
         await postVendorEvents(config, { shop: shopToken, events });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        vendorEventDeliveryFailures.inc({ reason: error instanceof VendorEventsRejected && error.status !== null ? 'status' : 'unreachable' });
+        vendorEventDeliveryFailures.inc({
+          reason: error instanceof VendorEventsRejected && error.status !== null ? 'status' : 'unreachable',
+        });
         const at = new Date();
         await deliveries.noteFailure(shopToken, message, attempt, at).catch(() => undefined);
         const workflowId = Context.current().info.workflowExecution?.workflowId;
-        if (workflowId && (attempt <= 3 || attempt % 30 === 0)) await reportFailure(workflowId, { error: message, attempt, at: at.toISOString() });
-        deps.logger.warn({ shopToken, attempt, events: events.length, error: message }, 'vendor events: delivery failed, Temporal retries it');
+        if (workflowId && (attempt <= 3 || attempt % 30 === 0))
+          await reportFailure(workflowId, { error: message, attempt, at: at.toISOString() });
+        deps.logger.warn(
+          { shopToken, attempt, events: events.length, error: message },
+          'vendor events: delivery failed, Temporal retries it',
+        );
         throw error;
       }
       vendorEventsAcknowledged.inc(events.length);

@@ -115,7 +115,9 @@ async function main(): Promise<void> {
     say(`  MongoDB      ${config.mongodbUri}`);
     if (sandbox) {
       say(`  Sandbox      ${sandbox.url}  (Upgates simulator; GET /_sandbox/shops)`);
-      say(`  Events       ${receiver!.url}  (demo vendor receiver; faults: POST ${receiver!.url.replace(/\/events$/, '')}/_faults {"kind":"error","forMs":30000})`);
+      say(
+        `  Events       ${receiver!.url}  (demo vendor receiver; faults: POST ${receiver!.url.replace(/\/events$/, '')}/_faults {"kind":"error","forMs":30000})`,
+      );
       await sandbox.installDemoShop(runtime.url!);
     }
     say('Ctrl-C stops everything.');

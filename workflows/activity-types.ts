@@ -114,8 +114,4 @@ export interface VendorEventsActivities {
 }
 
 /** Everything the worker registers (activities/index.ts). */
-export type AllActivities = InstallActivities &
-  ShopSyncActivities &
-  UninstallActivities &
-  HealthCheckActivities &
-  VendorEventsActivities;
+export type AllActivities = InstallActivities & ShopSyncActivities & UninstallActivities & HealthCheckActivities & VendorEventsActivities;

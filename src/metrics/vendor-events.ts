@@ -35,7 +35,12 @@ function reading() {
   if (!source) return Promise.resolve(undefined);
   if (!cached || now - cached.at > CACHE_MS) {
     const db = source;
-    cached = { at: now, reading: vendorEventDeliveries(db.connection).failing().catch(() => undefined) };
+    cached = {
+      at: now,
+      reading: vendorEventDeliveries(db.connection)
+        .failing()
+        .catch(() => undefined),
+    };
   }
   return cached.reading;
 }

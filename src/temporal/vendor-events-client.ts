@@ -31,7 +31,9 @@ export function createVendorEventsNudger(options: { client: Client; taskQueue: s
     const entry = { again: false };
     inFlight.set(shopToken, entry);
     nudgeVendorEvents(options.client, options.taskQueue, options.config, shopToken)
-      .catch((error: unknown) => options.logger.warn({ err: error, shopToken }, 'vendor events: nudge failed (the idle check delivers later)'))
+      .catch((error: unknown) =>
+        options.logger.warn({ err: error, shopToken }, 'vendor events: nudge failed (the idle check delivers later)'),
+      )
       .finally(() => {
         inFlight.delete(shopToken);
         if (entry.again) send(shopToken);

@@ -29,7 +29,10 @@ export class VendorEventsRejected extends Error {
   }
 }
 
-export async function postVendorEvents(config: Pick<VendorEventsConfig, 'url' | 'secret' | 'timeoutMs'>, body: VendorEventsBody): Promise<void> {
+export async function postVendorEvents(
+  config: Pick<VendorEventsConfig, 'url' | 'secret' | 'timeoutMs'>,
+  body: VendorEventsBody,
+): Promise<void> {
   const text = JSON.stringify(body);
   let response: Response;
   try {

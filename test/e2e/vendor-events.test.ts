@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxShop } from '../../sandbox/index.js';
 import { startVendorReceiver, type VendorReceiver } from '../../sandbox/vendor-receiver.js';
-import { readLiveRecords } from '../../src/db/record-store.js';
+import { createRecordStore, readLiveRecords } from '../../src/db/record-store.js';
 import { createChangeSequence } from '../../src/db/change-sequence.js';
 import { vendorEventDeliveries } from '../../src/db/vendor-event-deliveries.js';
 import { vendorEventsWorkflowId } from '../../src/temporal/workflow-ids.js';
@@ -56,7 +56,7 @@ describe('signed event deliveries to the vendor system', () => {
         VENDOR_EVENTS_TIMEOUT_SECONDS: '1',
         VENDOR_EVENTS_BATCH: '20',
         VENDOR_EVENTS_RETRY_MAX_SECONDS: '2',
-        VENDOR_EVENTS_IDLE_CHECK_SECONDS: '30',
+        VENDOR_EVENTS_IDLE_CHECK_SECONDS: '10',
       },
     });
     shop = e2e.sandbox.createShop({ token: 'shop-vendor-events', seed: 173, orders: ORDERS, ordersSpreadDays: 30, grantedAccesses: 'all' });
@@ -129,7 +129,9 @@ describe('signed event deliveries to the vendor system', () => {
         const s = await status();
         const stored = await vendorEventDeliveries(e2e.app.db.connection).status(shop.token);
         const watermark = await createChangeSequence(e2e.app.db.models).watermark(shop.token);
-        return s.caughtUp && s.failingSince === null && stored?.failingSince === null && s.acked?.s === watermark && s.acked.r === undefined;
+        return (
+          s.caughtUp && s.failingSince === null && stored?.failingSince === null && s.acked?.s === watermark && s.acked.r === undefined
+        );
       },
       120_000,
       1_000,
@@ -173,7 +175,11 @@ describe('signed event deliveries to the vendor system', () => {
       const res = await fetch(`${e2e.addonUrl}/api/vendor/shops/${shop.token}/changes?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, {
         headers: { authorization: `Bearer ${VENDOR}` },
       });
-      const page = (await res.json()) as { changes: Array<{ resource: string; id: string; change: string }>; next_cursor: string; has_more: boolean };
+      const page = (await res.json()) as {
+        changes: Array<{ resource: string; id: string; change: string }>;
+        next_cursor: string;
+        has_more: boolean;
+      };
       pulledEvents.push(...page.changes);
       cursor = page.next_cursor;
       if (!page.has_more) break;
@@ -186,7 +192,9 @@ describe('signed event deliveries to the vendor system', () => {
       ['events', pushed],
       ['feed', pulled],
     ] as const) {
-      const orders = new Map([...view].filter(([key]) => key.startsWith('orders/')).map(([key, change]) => [key.slice('orders/'.length), change]));
+      const orders = new Map(
+        [...view].filter(([key]) => key.startsWith('orders/')).map(([key, change]) => [key.slice('orders/'.length), change]),
+      );
       const missing = [...live].filter((id) => !orders.has(id) || orders.get(id) === 'deleted');
       const extra = [...orders].filter(([id, change]) => !live.has(id) && change !== 'deleted').map(([id]) => id);
       expect({ view: name, missing, extra }).toEqual({ view: name, missing: [], extra: [] });
@@ -194,8 +202,12 @@ describe('signed event deliveries to the vendor system', () => {
       for (const num of created) expect(orders.has(num)).toBe(true);
       // Every other resource as the mirror holds it.
       for (const resource of new Set([...view.keys()].map((k) => k.split('/')[0]!))) {
-        const mirror = new Set((await readLiveRecords(e2e.app.db.models.SyncedRecord, shop.token, resource, { withData: false })).map((r) => r.recordId));
-        const mine = new Set([...view].filter(([k, c]) => k.startsWith(`${resource}/`) && c !== 'deleted').map(([k]) => k.slice(resource.length + 1)));
+        const mirror = new Set(
+          (await readLiveRecords(e2e.app.db.models.SyncedRecord, shop.token, resource, { withData: false })).map((r) => r.recordId),
+        );
+        const mine = new Set(
+          [...view].filter(([k, c]) => k.startsWith(`${resource}/`) && c !== 'deleted').map(([k]) => k.slice(resource.length + 1)),
+        );
         expect({ resource, view: name, size: mine.size }).toEqual({ resource, view: name, size: mirror.size });
         expect([...mirror].filter((id) => !mine.has(id))).toEqual([]);
       }
@@ -237,4 +249,20 @@ describe('signed event deliveries to the vendor system', () => {
     const again = receiver.batches.slice(from).flatMap((b) => b.body.events);
     expect(again.filter((e) => positionOf(e.cursor)[0] <= acked.s).map((e) => e.id)).toEqual([]);
   }, 180_000);
+
+  it('a write that nudges nobody is delivered by the idle check (a lost nudge loses nothing)', async () => {
+    // Written straight into the mirror, past every activity: no nudge is sent.
+    const records = createRecordStore(e2e.app.db.models);
+    const at = Date.now();
+    await records.upsertMany(shop.token, 'orders', [
+      { recordId: 'written-without-nudge', data: { order_number: 'x' }, lastUpdateTime: new Date() },
+    ]);
+    await eventually(
+      'delivered by the idle check',
+      () => receiver.batches.some((b) => b.body.events.some((e) => e.record_id === 'written-without-nudge')),
+      30_000,
+      250,
+    );
+    console.log(`idle check delivered the unnudged write after ${Date.now() - at} ms (idle check 10 s)`);
+  }, 60_000);
 });

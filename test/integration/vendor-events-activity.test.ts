@@ -42,11 +42,26 @@ describe('deliverVendorEvents', () => {
     const { deliverVendorEvents } = createVendorEventsActivities(deps);
     const deliver = (after: FeedPosition | null): Promise<VendorEventsDeliveryResult> =>
       new MockActivityEnvironment().run(deliverVendorEvents, { shopToken: token, after });
-    const version = (id: string, minute: number) => ({ recordId: id, data: { id, minute }, lastUpdateTime: new Date(Date.UTC(2026, 0, 1, 0, minute)) });
+    const version = (id: string, minute: number) => ({
+      recordId: id,
+      data: { id, minute },
+      lastUpdateTime: new Date(Date.UTC(2026, 0, 1, 0, minute)),
+    });
 
     expect(await deliver(null)).toEqual({ outcome: 'gone' });
-    await db.models.Shop.create({ token, status: 'active', profile: 'expedition', version: 1, webhookKeyHash: `h-${token}`, webhookKeyNonce: 'n' });
-    await records.upsertMany(token, 'orders', ['1', '2', '3', '4'].map((id) => version(id, 1)));
+    await db.models.Shop.create({
+      token,
+      status: 'active',
+      profile: 'expedition',
+      version: 1,
+      webhookKeyHash: `h-${token}`,
+      webhookKeyNonce: 'n',
+    });
+    await records.upsertMany(
+      token,
+      'orders',
+      ['1', '2', '3', '4'].map((id) => version(id, 1)),
+    );
     await records.upsertMany(token, 'products', [version('p1', 1)]);
     await records.tombstone(token, 'orders', [{ recordId: '2', deletedAt: new Date(Date.UTC(2026, 0, 1, 0, 5)) }]);
 
@@ -85,7 +100,14 @@ describe('deliverVendorEvents', () => {
     await eraseShopData(db, records, token, new Date(Date.UTC(2026, 0, 2)));
     expect(await vendorEventDeliveries(db.connection).status(token)).toBeNull();
     expect(await deliver(held)).toEqual({ outcome: 'gone' });
-    await db.models.Shop.create({ token, status: 'active', profile: 'expedition', version: 1, webhookKeyHash: `h-${token}`, webhookKeyNonce: 'n' });
+    await db.models.Shop.create({
+      token,
+      status: 'active',
+      profile: 'expedition',
+      version: 1,
+      webhookKeyHash: `h-${token}`,
+      webhookKeyNonce: 'n',
+    });
     await records.upsertMany(token, 'orders', [version('7', 1)]);
     const from = receiver.batches.length;
     expect(await deliver(held)).toMatchObject({ outcome: 'delivered', events: 1 });

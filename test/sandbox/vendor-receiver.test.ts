@@ -18,7 +18,9 @@ describe('vendor receiver', () => {
     receiver = await startVendorReceiver({ secret: SECRET });
     await send();
     expect(receiver.batches.map((b) => b.body)).toEqual([body]);
-    await expect(postVendorEvents({ url: receiver.url, secret: 'another-secret-0123456789', timeoutMs: 1000 }, body)).rejects.toThrow(/401/);
+    await expect(postVendorEvents({ url: receiver.url, secret: 'another-secret-0123456789', timeoutMs: 1000 }, body)).rejects.toThrow(
+      /401/,
+    );
     const text = JSON.stringify(body);
     const stale = await fetch(receiver.url, { method: 'POST', headers: signVendorEvents(text, SECRET, Date.now() - 600_000), body: text });
     expect(stale.status).toBe(401);

@@ -32,7 +32,9 @@ describe('vendor events nudges', () => {
     await expect(wrapped.applyTombstones({ shopToken: 'b', resource: 'orders', deletes: [] })).rejects.toThrow('database down');
     await wrapped.planInitialSync({ shopToken: 'c' });
     expect(nudges).toEqual(['a']);
-    expect(NUDGING_ACTIVITIES).toEqual(expect.arrayContaining(['syncPages', 'fetchAndUpsert', 'applyTombstones', 'catchUp', 'drainSpilledPending', 'retryQuarantined']));
+    expect(NUDGING_ACTIVITIES).toEqual(
+      expect.arrayContaining(['syncPages', 'fetchAndUpsert', 'applyTombstones', 'catchUp', 'drainSpilledPending', 'retryQuarantined']),
+    );
   });
 
   it('a failing nudge is logged and swallowed', async () => {

@@ -8,7 +8,10 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signVendorEvents, verifyVendorEvent
 
 const root = join(import.meta.dirname, '..', '..');
 const SECRET = 'vendor-events-secret-0123456789';
-const body = JSON.stringify({ shop: 'shop-a', events: [{ id: 'shop-a:4:orders:1', resource: 'orders', record_id: '1', change: 'updated', cursor: 'x' }] });
+const body = JSON.stringify({
+  shop: 'shop-a',
+  events: [{ id: 'shop-a:4:orders:1', resource: 'orders', record_id: '1', change: 'updated', cursor: 'x' }],
+});
 
 describe('vendor event signature', () => {
   const now = Date.parse('2026-01-01T10:00:00Z');
@@ -75,7 +78,9 @@ describe('VENDOR_EVENTS_* configuration', () => {
 
   it('production refuses a URL without a secret, naming it; development signs with its public default', () => {
     expect(() => loadConfig({ ...prod, VENDOR_EVENTS_URL: 'https://vendor.example/events' })).toThrow(/VENDOR_EVENTS_SECRET/);
-    expect(loadConfig({ ...prod, VENDOR_EVENTS_URL: 'https://vendor.example/events', VENDOR_EVENTS_SECRET: SECRET }).vendorEvents?.secret).toBe(SECRET);
+    expect(
+      loadConfig({ ...prod, VENDOR_EVENTS_URL: 'https://vendor.example/events', VENDOR_EVENTS_SECRET: SECRET }).vendorEvents?.secret,
+    ).toBe(SECRET);
     expect(loadConfig({ ...prod }).vendorEvents).toBeNull();
     expect(loadConfig({ VENDOR_EVENTS_URL: 'http://127.0.0.1:9/e' }).vendorEvents?.secret).toBeTruthy();
   });
