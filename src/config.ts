@@ -8,6 +8,7 @@ export type AddonProfileName = (typeof PROFILES)[number];
 const DEV_APP_SECRET = 'dev-only-app-secret-do-not-use-in-production-0123456789';
 const DEV_SIGNATURE_TOKEN = 'dev-signature-token';
 const DEV_VENDOR_API_TOKEN = 'dev-vendor-api-token';
+const DEV_VENDOR_EVENTS_SECRET = 'dev-vendor-events-secret';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -70,6 +71,18 @@ const envSchema = z.object({
   RECORD_STORE_WRITE_PATH: z.enum(['auto', 'mongodb', 'ferretdb']).default('auto'),
   /** OpenTelemetry collector base URL (OTLP/HTTP, e.g. http://otel-collector:4318); unset = tracing off. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), z.string().url()]).optional(),
+  /** The vendor's endpoint that receives each shop's committed changes as signed events (README: For the vendor's system); unset = off. */
+  VENDOR_EVENTS_URL: z.union([z.literal(''), z.string().url()]).optional(),
+  /** HMAC-SHA256 key of the event signature; required with VENDOR_EVENTS_URL in production. */
+  VENDOR_EVENTS_SECRET: z.union([z.literal(''), z.string().min(16, 'must be at least 16 characters')]).optional(),
+  /** How long one delivery waits for the vendor's 2xx before it counts as failed (and is sent again). */
+  VENDOR_EVENTS_TIMEOUT_SECONDS: seconds(10),
+  /** Events per delivery (one page of the change feed). */
+  VENDOR_EVENTS_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Longest wait between two attempts while the endpoint fails (exponential backoff from 1 s up to this). */
+  VENDOR_EVENTS_RETRY_MAX_SECONDS: seconds(60),
+  /** A caught-up delivery looks again after this long even without a nudge (a lost nudge never loses events). */
+  VENDOR_EVENTS_IDLE_CHECK_SECONDS: seconds(600),
 });
 
 export interface Config {
@@ -109,6 +122,17 @@ export interface Config {
   metricsToken: string | undefined;
   /** OpenTelemetry tracing (src/tracing): on when an OTLP endpoint is set. */
   tracing: { otlpEndpoint: string | undefined };
+  /** Signed event deliveries to the vendor's system (workflows/vendor-events.ts); null when VENDOR_EVENTS_URL is unset. */
+  vendorEvents: VendorEventsConfig | null;
+}
+
+export interface VendorEventsConfig {
+  url: string;
+  secret: string;
+  timeoutMs: number;
+  batchSize: number;
+  retryMaxMs: number;
+  idleCheckMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -127,6 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defa
     // The key that verifies every callback must not come over a channel an attacker on the path can rewrite.
     if (!e.UPGATES_PUBLIC_KEY_URL.startsWith('https://'))
       throw new ConfigError('Invalid environment:\n  UPGATES_PUBLIC_KEY_URL: must be an https:// URL in production');
+    // Unsigned events would let anyone who finds the endpoint feed the vendor's system invented changes.
+    if (e.VENDOR_EVENTS_URL && !e.VENDOR_EVENTS_SECRET)
+      throw new ConfigError('Missing required environment variable(s) in production: VENDOR_EVENTS_SECRET (VENDOR_EVENTS_URL is set)');
   }
   return {
     env: e.NODE_ENV,
@@ -172,6 +199,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defa
     webhookSignalsInFlight: e.WEBHOOK_SIGNALS_IN_FLIGHT,
     metricsToken: e.METRICS_TOKEN || undefined,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined },
+    vendorEvents: e.VENDOR_EVENTS_URL
+      ? {
+          url: e.VENDOR_EVENTS_URL,
+          secret: e.VENDOR_EVENTS_SECRET || DEV_VENDOR_EVENTS_SECRET,
+          timeoutMs: e.VENDOR_EVENTS_TIMEOUT_SECONDS * 1000,
+          batchSize: e.VENDOR_EVENTS_BATCH,
+          retryMaxMs: e.VENDOR_EVENTS_RETRY_MAX_SECONDS * 1000,
+          idleCheckMs: e.VENDOR_EVENTS_IDLE_CHECK_SECONDS * 1000,
+        }
+      : null,
   };
 }
 

@@ -1,7 +1,8 @@
 // `npm run dev`: everything on this machine. Starts the Temporal dev server (with Web UI, state in SQLite
 // under .data/ so a restart keeps workflows), FerretDB (MongoDB wire protocol, unless MONGODB_URI points at
 // a real MongoDB), then the app (API + worker). `npm run dev -- --sandbox` also starts the Upgates sandbox
-// with a demo shop that installs the add-on and keeps a gentle stream of changes going.
+// with a demo shop that installs the add-on and keeps a gentle stream of changes going, and a demo vendor
+// receiver that the app's signed events go to (VENDOR_EVENTS_URL), printing one line per batch.
 import { join } from 'node:path';
 import { childProcessEnv, loadConfig, loadLocalToolsConfig } from './config.js';
 import { startFerretDb, type FerretDbServer } from './local/ferretdb-server.js';
@@ -12,6 +13,7 @@ import { createLogger } from './logger.js';
 import { startRuntime, type Runtime } from './runtime.js';
 import { createPublicKeySource } from './upgates/public-key.js';
 import { startDemoSandbox, type DemoSandbox } from './local/demo-sandbox.js';
+import { startVendorReceiver, type ReceivedBatch, type VendorReceiver } from '../sandbox/vendor-receiver.js';
 
 const DATA_DIR = join(process.cwd(), '.data');
 const say = (message: string) => process.stdout.write(`[dev] ${message}\n`);
@@ -23,6 +25,16 @@ async function portOr(preferred: number): Promise<number> {
     server.once('error', () => void freePort().then(resolve));
     server.listen(preferred, '127.0.0.1', () => server.close(() => resolve(preferred)));
   });
+}
+
+const DEMO_EVENTS_SECRET = 'dev-demo-vendor-events-secret';
+
+/** One line per event batch the demo receiver accepted (redeliveries included). */
+function printBatch(batch: ReceivedBatch): void {
+  const kinds = new Map<string, number>();
+  for (const e of batch.body.events) kinds.set(`${e.resource} ${e.change}`, (kinds.get(`${e.resource} ${e.change}`) ?? 0) + 1);
+  const summary = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
+  say(`events #${batch.n} ${batch.body.shop}: ${batch.body.events.length} (${summary})${batch.lateAck ? ' [acknowledged late]' : ''}`);
 }
 
 async function main(): Promise<void> {
@@ -38,6 +50,7 @@ async function main(): Promise<void> {
   let ferret: FerretDbServer | undefined;
   let runtime: Runtime | undefined;
   let sandbox: DemoSandbox | undefined;
+  let receiver: VendorReceiver | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
@@ -64,6 +77,10 @@ async function main(): Promise<void> {
     }
     const port = await portOr(3000);
     const sandboxPort = withSandbox ? await portOr(4000) : undefined;
+    if (withSandbox) {
+      receiver = await startVendorReceiver({ secret: DEMO_EVENTS_SECRET, port: await portOr(4100), onBatch: printBatch });
+      stoppers.push(() => receiver!.stop());
+    }
     const config = loadConfig({
       ...childProcessEnv(),
       PORT: String(port),
@@ -75,6 +92,8 @@ async function main(): Promise<void> {
             UPGATES_PUBLIC_KEY_URL: `http://127.0.0.1:${sandboxPort}/signature/api.signature.pub.key`,
             SYNC_QUIET_SECONDS: '2',
             SYNC_NOW_COOLDOWN_SECONDS: '60',
+            VENDOR_EVENTS_URL: receiver!.url,
+            VENDOR_EVENTS_SECRET: DEMO_EVENTS_SECRET,
           }
         : {}),
     });
@@ -96,6 +115,9 @@ async function main(): Promise<void> {
     say(`  MongoDB      ${config.mongodbUri}`);
     if (sandbox) {
       say(`  Sandbox      ${sandbox.url}  (Upgates simulator; GET /_sandbox/shops)`);
+      say(
+        `  Events       ${receiver!.url}  (demo vendor receiver; faults: POST ${receiver!.url.replace(/\/events$/, '')}/_faults {"kind":"error","forMs":30000})`,
+      );
       await sandbox.installDemoShop(runtime.url!);
     }
     say('Ctrl-C stops everything.');

@@ -14,6 +14,7 @@ import type { AppDeps } from './http/deps.js';
 import { createLogger, type Logger } from './logger.js';
 import { useFleetSource } from './metrics/fleet.js';
 import { metricsRegistry } from './metrics/registry.js';
+import { useVendorEventsMetricsSource } from './metrics/vendor-events.js';
 import { createCredentialsCipher } from './security/credentials-cipher.js';
 import { createSessionTokens } from './security/session-token.js';
 import { createWebhookUrlKeys } from './shops/webhook-url-key.js';
@@ -64,6 +65,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const webhookKeys = createWebhookUrlKeys(config.appSecret, config.publicUrl);
   const ledger = new MongoUsageLedger(db.connection);
   useFleetSource({ db, temporal, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
+  useVendorEventsMetricsSource(db);
   if (!defaultMetricsCollected) {
     collectDefaultMetrics({ register: metricsRegistry });
     defaultMetricsCollected = true;

@@ -1,5 +1,5 @@
 // The activity surface the workflows see. Types only: workflows never import activity code.
-import type { InstalledSignal, BackSyncRequest, BackSyncResult } from './messages.js';
+import type { InstalledSignal, BackSyncRequest, BackSyncResult, ChangeFeedPosition } from './messages.js';
 import type { SyncResource, WebhookBatch } from './lib/pending-set.js';
 
 export interface SyncPagesInput {
@@ -93,5 +93,25 @@ export interface HealthCheckActivities {
   writeAndReadBack(input: { key: string; value: string }): Promise<string>;
 }
 
+/** One delivery step of workflows/vendor-events.ts: read the next page of the change feed and POST it. */
+export type VendorEventsDeliveryResult =
+  /** The shop is erased (purged after uninstall): nothing left to deliver. */
+  | { outcome: 'gone' }
+  | {
+      outcome: 'delivered' | 'nothing-new';
+      /** The position acknowledged now (after the posted page, or the committed end). */
+      next: ChangeFeedPosition;
+      events: number;
+      hasMore: boolean;
+      /** The shop is uninstalled: when caught up, the workflow ends (a reinstall's first write starts it again). */
+      uninstalled: boolean;
+    };
+
+/** The vendor-events workflow's activity (workflows/vendor-events.ts). Records never pass through the workflow. */
+export interface VendorEventsActivities {
+  /** `after` null: resume from the position stored in vendor_event_deliveries (a new run after an earlier one ended). */
+  deliverVendorEvents(input: { shopToken: string; after: ChangeFeedPosition | null }): Promise<VendorEventsDeliveryResult>;
+}
+
 /** Everything the worker registers (activities/index.ts). */
-export type AllActivities = InstallActivities & ShopSyncActivities & UninstallActivities & HealthCheckActivities;
+export type AllActivities = InstallActivities & ShopSyncActivities & UninstallActivities & HealthCheckActivities & VendorEventsActivities;

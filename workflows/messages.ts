@@ -144,3 +144,44 @@ export interface ShopStatusView {
   /** Null when the service is active. */
   suspension?: ServiceSuspensionState | null;
 }
+
+/** A position of the change feed (src/db/change-feed.ts FeedPosition), as plain JSON in workflow state. */
+export interface ChangeFeedPosition {
+  s: number;
+  r?: string;
+  i?: string;
+}
+
+/** vendor-events:<token>: a write to the shop's mirror committed; read the change feed again (a nudge, may be lost). */
+export const changesCommittedSignal = defineSignal('changesCommitted');
+
+/** What the vendor-events workflow knows: where the vendor acknowledged up to, and whether a batch is waiting. */
+export interface VendorEventsStatusView {
+  shopToken: string;
+  /** The last acknowledged position (null: nothing read yet in this run). */
+  acked: ChangeFeedPosition | null;
+  /** Events and batches acknowledged by the vendor since the workflow started (carried over continue-as-new). */
+  delivered: number;
+  batches: number;
+  /** ISO time the current read-and-post began; while the endpoint fails it stays (Temporal retries it), so an old value means failing since then. Null when idle. */
+  pendingSince: string | null;
+  lastDeliveredAt: string | null;
+  /** Read to the committed end and waiting for a nudge or the idle check. */
+  caughtUp: boolean;
+  /** While the endpoint fails (reported by the failing attempts, see vendorEventsFailureSignal); null once a batch is acknowledged. */
+  failingSince: string | null;
+  lastError: string | null;
+  attempts: number;
+}
+
+/**
+ * A delivery attempt failed (sent by the activity itself: Temporal's retries of an activity are invisible to its
+ * workflow). Sent for the first attempts and then every 30th, so a long outage adds a few events an hour at most.
+ */
+export interface VendorEventsFailure {
+  error: string;
+  attempt: number;
+  at: string;
+}
+export const vendorEventsFailureSignal = defineSignal<[VendorEventsFailure]>('deliveryFailed');
+export const vendorEventsStatusQuery = defineQuery<VendorEventsStatusView>('vendorEventsStatus');

@@ -28,6 +28,8 @@ export interface FeedChange {
 
 export interface FeedPage {
   changes: FeedChange[];
+  /** Each change's own position (same index as `changes`): a cursor that continues right after it. */
+  positions: FeedPosition[];
   next: FeedPosition;
   hasMore: boolean;
 }
@@ -51,7 +53,7 @@ export async function readChanges(
   const { resources, after, limit } = query;
   // The watermark first: what it admits has landed, so the read below cannot miss part of it.
   const watermark = await createChangeSequence(models).watermark(shopToken, query.now);
-  if (after.s > watermark && after.r === undefined) return { changes: [], next: after, hasMore: false };
+  if (after.s > watermark && after.r === undefined) return { changes: [], positions: [], next: after, hasMore: false };
   // Sequence 0 stands for records written before the sequence existed (no `seq` field).
   const atSeq = (s: number) => (s === 0 ? { seq: { $in: [null, 0] } } : { seq: s });
   const range: Array<Record<string, unknown>> = [{ seq: { $gt: after.s, $lte: watermark } }];
@@ -68,6 +70,7 @@ export async function readChanges(
     .lean<FeedDoc[]>();
 
   const changes: FeedChange[] = [];
+  const positions: FeedPosition[] = [];
   let next: FeedPosition = { s: watermark };
   let last: FeedDoc | undefined;
   let read = 0;
@@ -85,11 +88,12 @@ export async function readChanges(
       data: doc.deleted ? null : (doc.data ?? null),
     });
     next = { s: seq, r: doc.resource, i: doc.recordId };
+    positions.push(next);
   }
   const hasMore = docs.length > limit;
   // Everything up to the watermark was read: the next read starts after it.
   if (!hasMore) next = { s: Math.max(watermark, after.s) };
-  return { changes, next, hasMore };
+  return { changes, positions, next, hasMore };
 }
 
 /**

@@ -16,6 +16,7 @@ import { unmappedVersionNotice } from '../lifecycle/version-notice.js';
 import { effectiveSettings, type SettingValues } from './settings-form.js';
 import { loadQuarantineView, type QuarantineView } from './quarantine-view.js';
 import { shopSyncNotes } from '../../db/shop-sync-notes.js';
+import { vendorEventDeliveries } from '../../db/vendor-event-deliveries.js';
 
 const QUERY_DEADLINE_MS = 1500;
 /** How long the page waits for record counts before it renders without them (they finish into the cache). */
@@ -47,6 +48,8 @@ export interface PageData {
   shipments: ShipmentOption[];
   /** Poison records waiting in quarantine (issue 16.1); null when not read. */
   quarantine?: QuarantineView | null;
+  /** Event deliveries to the vendor's system (VENDOR_EVENTS_URL); absent when not configured or not read. */
+  vendorEvents?: { failingSince: Date | null } | null;
 }
 
 export function profileOf(shop: { profile: string; version: number }): ProfileVersion | null {
@@ -176,5 +179,17 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
     settings: profile ? effectiveSettings(profile.settings, shop.settings) : {},
     shipments,
     quarantine: await loadQuarantineView(deps, shopToken),
+    vendorEvents: deps.config.vendorEvents ? await loadVendorEventsView(deps, shopToken) : null,
   };
+}
+
+/** One line on the page: delivering, or failing since when (null when the database did not answer). */
+async function loadVendorEventsView(deps: AppDeps, shopToken: string): Promise<PageData['vendorEvents']> {
+  try {
+    const status = await vendorEventDeliveries(deps.db.connection).status(shopToken);
+    return { failingSince: status?.failingSince ?? null };
+  } catch (error) {
+    deps.logger.warn({ err: error, shopToken }, 'iframe: vendor events status read failed');
+    return null;
+  }
 }

@@ -134,6 +134,16 @@ function quarantineLine(tr: Translate, data: PageData, lang: AdminLanguage): str
   return `<dt>${esc(tr('quarantined'))}</dt><dd data-quarantined="${q.count}">${badge(number(lang, q.count), 'warn')}<ul class="note">${ids}</ul><p class="note">${esc(tr('quarantinedNote'))}</p></dd>`;
 }
 
+/** Event deliveries to the vendor's system (issue 17.3), only when VENDOR_EVENTS_URL is set. */
+function vendorEventsLine(tr: Translate, data: PageData, lang: AdminLanguage): string {
+  const v = data.vendorEvents;
+  if (!v) return '';
+  const state = v.failingSince
+    ? `${badge(tr('vendorEvents.failingSince'), 'err')} ${formatTime(lang, tr, v.failingSince)}`
+    : badge(tr('vendorEvents.delivering'), 'ok');
+  return `<dt>${esc(tr('vendorEvents'))}</dt><dd data-vendor-events="${v.failingSince ? 'failing' : 'delivering'}">${state}</dd>`;
+}
+
 export interface PageOptions {
   lang: AdminLanguage;
   nonce: string;
@@ -181,6 +191,7 @@ ${data.shop.installError ? `<dt></dt><dd class="note">${esc(data.shop.installErr
 <dt>${esc(tr('webhookHealth'))}</dt><dd>${live ? badge(tr.maybe(`health.${live.webhookHealth}`) ?? live.webhookHealth, HEALTH_TONE[live.webhookHealth]) : '—'}</dd>
 ${live ? `<dt>${esc(tr('nextReconcile'))}</dt><dd>${formatTime(lang, tr, live.nextReconcileAt)}</dd>` : ''}
 ${quarantineLine(tr, data, lang)}
+${vendorEventsLine(tr, data, lang)}
 </dl>
 <form method="post" action="/app/sync-now" data-ajax data-offline="${esc(tr('syncNow.unavailable'))}">${hidden}
 <p class="note" id="sync-hint">${esc(tr('syncNowHint'))}</p>
