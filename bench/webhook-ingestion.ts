@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import type { WebhookBatch } from '../workflows/lib/pending-set.js';
 import { startRuntime } from '../src/runtime.js';
-import { postWebhook } from '../src/http/routes/postWebhook.js';
+import { postWebhook } from '../src/http/routes/post-webhook.js';
 import { signalWithStartShop } from '../src/temporal/shop-workflow-client.js';
 import { shopWorkflowId } from '../src/temporal/workflow-ids.js';
 import { shopStateQuery, webhookSignal } from '../workflows/messages.js';

@@ -1,9 +1,9 @@
 // Express app factory: routes take their dependencies, validate with zod and hand off to Temporal.
 import express, { type Express } from 'express';
 import type { AppDeps } from './deps.js';
-import { getHealthz } from './routes/getHealthz.js';
-import { getReadyz } from './routes/getReadyz.js';
-import { getMetrics } from './routes/getMetrics.js';
+import { getHealthz } from './routes/get-healthz.js';
+import { getReadyz } from './routes/get-readyz.js';
+import { getMetrics } from './routes/get-metrics.js';
 import { httpMetrics } from '../metrics/http.js';
 import { httpSpans } from '../tracing/http-spans.js';
 import { errorHandler } from './error-handler.js';

@@ -216,7 +216,7 @@ describe('lifecycle callbacks: refusals and open', () => {
     // Fault this proves: before the credentialsChanged signal, the route only stored the new credentials;
     // Upgates had deleted the webhooks with the old API user, so nothing was delivered any more (the
     // secrets test timed out waiting for webhook changes to be mirrored; with the signal call removed from
-    // postInstall.ts this test fails at "webhooks re-registered").
+    // post-install.ts this test fails at "webhooks re-registered").
     const shop = e2e.sandbox.createShop({ token: 'lc-reactivate', seed: 15, orders: 20, ordersSpreadDays: 20, grantedAccesses: 'all' });
     expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toEqual({ error: false, message: '' });
     await waitLive(shop.token);

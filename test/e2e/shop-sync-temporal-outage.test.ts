@@ -66,7 +66,7 @@ describe('shop sync: Temporal outage during a flood', () => {
     const probeMs = Date.now() - probeStarted;
     console.log(`webhook route during the outage: ${probe.status} in ${probeMs} ms`);
     expect(probe.status).toBe(503);
-    // Proved: before the deadline in postWebhook.ts this took 17-18 s (the client kept reconnecting), so Upgates
+    // Proved: before the deadline in post-webhook.ts this took 17-18 s (the client kept reconnecting), so Upgates
     // saw a timeout instead of an answer, and every hanging request held a socket for the whole outage.
     expect(probeMs).toBeLessThan(1_000);
 

@@ -3,7 +3,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getMetrics } from '../../src/http/routes/getMetrics.js';
+import { getMetrics } from '../../src/http/routes/get-metrics.js';
 
 const token = 'metrics-token-0123456789';
 const servers: Array<{ close: () => void }> = [];

@@ -1,10 +1,10 @@
 import type { Express } from 'express';
 import type { AppDeps } from '../deps.js';
-import { postInstall } from './postInstall.js';
-import { postOpen } from './postOpen.js';
-import { postUninstall } from './postUninstall.js';
-import { postVersion } from './postVersion.js';
-import { postWebhook } from './postWebhook.js';
+import { postInstall } from './post-install.js';
+import { postOpen } from './post-open.js';
+import { postUninstall } from './post-uninstall.js';
+import { postVersion } from './post-version.js';
+import { postWebhook } from './post-webhook.js';
 
 export function mountUpgatesRoutes(app: Express, deps: AppDeps): void {
   app.post('/upgates/install', ...postInstall(deps));

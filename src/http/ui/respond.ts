@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps.js';
 import type { AdminLanguage, Session } from '../../security/session-token.js';
 import { t } from './i18n.js';
-import { sendErrorPage } from './getApp.js';
+import { sendErrorPage } from './get-app.js';
 import { loadPageData } from './page-data.js';
 import { renderPage, type Notice } from './render-page.js';
 import { authenticate, isSameOrigin } from './session-auth.js';

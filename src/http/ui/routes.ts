@@ -3,9 +3,9 @@
 // (never a cookie: third-party iframes lose cookies). See session-auth.ts and security-headers.ts.
 import express, { type Express } from 'express';
 import type { AppDeps } from '../deps.js';
-import { getApp } from './getApp.js';
-import { postSettings } from './postSettings.js';
-import { postSyncNow } from './postSyncNow.js';
+import { getApp } from './get-app.js';
+import { postSettings } from './post-settings.js';
+import { postSyncNow } from './post-sync-now.js';
 import { securityHeaders } from './security-headers.js';
 
 export function mountUiRoutes(app: Express, deps: AppDeps): void {

@@ -1,7 +1,7 @@
 // The vendor REST API (`/api/vendor/...`): the vendor's own system (warehouse, carrier, e-mailing) writes
 // back into Upgates. Bearer token (VENDOR_API_TOKEN or a scoped token from MongoDB), zod-validated bodies (400, nothing changed), one
 // route per file. Every write goes through the shop workflow's `backSync` update (back-sync-gateway.ts). Two
-// reads go the other way: the change feed and one record of the mirror (getChanges.ts, getRecord.ts).
+// reads go the other way: the change feed and one record of the mirror (get-changes.ts, get-record.ts).
 //
 // Answers: 200 per-item results (`updated_yn`/`inserted_yn`/`deleted_yn`, `messages`; `ok` false when any
 // item failed) | 202 still running, poll `GET .../back-sync/:updateId` | 400 invalid | 401 bad token |
@@ -14,17 +14,17 @@
 import express, { type Express } from 'express';
 import type { AppDeps } from '../deps.js';
 import { vendorAuth, vendorShopScope } from './auth.js';
-import { deleteCampaignVouchers } from './deleteCampaignVouchers.js';
-import { getBackSyncResult } from './getBackSyncResult.js';
-import { getChanges } from './getChanges.js';
-import { getRecord } from './getRecord.js';
-import { postCampaignVouchers } from './postCampaignVouchers.js';
-import { postSubscribers } from './postSubscribers.js';
-import { putOrder } from './putOrder.js';
-import { putOrders } from './putOrders.js';
-import { putService } from './putService.js';
-import { putStock } from './putStock.js';
-import { putSubscriber } from './putSubscriber.js';
+import { deleteCampaignVouchers } from './delete-campaign-vouchers.js';
+import { getBackSyncResult } from './get-back-sync-result.js';
+import { getChanges } from './get-changes.js';
+import { getRecord } from './get-record.js';
+import { postCampaignVouchers } from './post-campaign-vouchers.js';
+import { postSubscribers } from './post-subscribers.js';
+import { putOrder } from './put-order.js';
+import { putOrders } from './put-orders.js';
+import { putService } from './put-service.js';
+import { putStock } from './put-stock.js';
+import { putSubscriber } from './put-subscriber.js';
 
 export function mountVendorRoutes(app: Express, deps: AppDeps): void {
   const router = express.Router();
