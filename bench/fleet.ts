@@ -10,6 +10,7 @@ import { reconcileTimeOfDayMs } from '../workflows/lib/shop-offset.js';
 import { startBenchApp } from './lib/app.js';
 import { startWorkerProcess } from './lib/worker-process.js';
 import { profileActivities } from './lib/activity-profile.js';
+import { formatCpu, startCpuPhase } from './lib/cpu.js';
 import { fmt, mean, pool, sleep, until } from './lib/stats.js';
 import type { BenchContext } from './lib/context.js';
 import type { BenchResult, Row } from './lib/report.js';
@@ -105,6 +106,12 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     for (const token of tokens.slice(0, serial)) await install(token);
     const serialRate = serial / ((performance.now() - serialStarted) / 1000);
     const fleetTokens = tokens.slice(serial);
+    // Who had the cores from the first fleet install until every shop was live (or the wait ended).
+    const fleetCpu = startCpuPhase({
+      worker: worker.pid,
+      temporal: ctx.services.temporal.process.child.pid,
+      ferretdb: ctx.services.ferret.process.child.pid,
+    });
     const started = performance.now();
     await pool(fleetTokens, concurrency, install);
     const answeredSeconds = (performance.now() - started) / 1000;
@@ -130,6 +137,7 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
       2_000,
     ).catch(() => notLive());
     const liveSeconds = (performance.now() - started) / 1000;
+    const fleetCores = fleetCpu();
     await sleep(3_000);
     const sample = fleetTokens.filter((_, i) => i % Math.max(1, Math.floor(shops / 100)) === 0).slice(0, 100);
     // A shop whose install was refused (the owner was asked to activate again) has no shop workflow: not sampled.
@@ -178,6 +186,13 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
             ? `${fmt(liveSeconds)} s (${fmt(shops / liveSeconds, 2)} shops/s)`
             : `${remaining} of ${tokens.length} not live after ${fmt(liveSeconds)} s`,
         baseline: 'n/a',
+        pass: null,
+      },
+      {
+        metric: 'cores busy from the first install until live',
+        target: 'info',
+        measured: formatCpu(fleetCores).replace('app + load generator', 'API + sandbox'),
+        baseline: '2 cores in the box',
         pass: null,
       },
       {
