@@ -32,6 +32,7 @@ interface SyncRun {
   httpBusySeconds: number;
   records: number;
   commands: Record<string, number>;
+  commandsInstallToLive: number;
   batches: number;
   /** The store alone, same records and batches, on the sync's FerretDB. */
   floor: FloorRun;
@@ -78,7 +79,9 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number, alt
       upsertSeconds: timing.upsertMs / 1000,
       httpBusySeconds: unionSeconds(calls.map((c) => [c.startedAt, c.endedAt || c.startedAt])),
       records: Object.values(progress.counts).reduce((a, b) => a + b, 0),
-      commands: timing.commands,
+      // The sync's own commands: those started within the initial sync (the install before it is not counted).
+      commands: countByName(timing.commands.filter((c) => c.at >= from && c.at <= to)),
+      commandsInstallToLive: timing.commands.length,
       batches: timing.batches.length,
       floor,
       altFloor,
@@ -106,6 +109,11 @@ function unionSeconds(intervals: Array<[number, number]>): number {
   return total / 1000;
 }
 
+function countByName(commands: Array<{ name: string }>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { name } of commands) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
 const sumValues = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 const perThousand = (n: number, records: number) => (1000 * n) / Math.max(1, records);
 
@@ -125,7 +133,7 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
     `sandbox latency ${LATENCY_MS} ms on every API call (held while the request occupies one of the shop's 3 concurrency slots)`,
     "time = the shop workflow's initialSync.startedAt..finishedAt; calls = sandbox.calls of that shop in that window; bound = calls × 50 ms / 3",
     "database floor = the record store alone (this process, no API, no Temporal) writing the records the sync stored, in the worker's batches (resource, size, order), into a fresh database; measured right after each sync",
-    `database commands: the worker's driver command monitoring (commandStarted), install to live, every command of the process (usage ledger, shop reads, change claims, writes)`,
+    `database commands: the worker's driver command monitoring (commandStarted) within the initial sync's window, every command of the process (usage ledger, shop reads, change claims, writes); the baseline column adds the store alone (floor) and the whole install-to-live count`,
     `FerretDB SQLite settings: the sync's FerretDB uses ${pragmaLabel(LOCAL_SQLITE_PRAGMAS)} (src/local/ferretdb-server.ts); the floor is measured again on a second FerretDB with ${pragmaLabel(altPragmas)}`,
     `worker in a child process running the compiled build (dist/, prebuilt workflow bundle, ${ctx.services.worker.execArgv.join(' ')}): RSS from /proc/<pid>/status, peak = VmHWM reset right before the install; API and sandbox in this process`,
   ];
@@ -172,7 +180,7 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
       metric: `database commands per 1,000 records, ${n} orders`,
       target: '≤ 20',
       measured: `${fmt(perThousand(commands, run.records), 1)} (${commands}: ${byName})`,
-      baseline: `store alone ${fmt(perThousand(run.floor.commands, run.floor.records), 1)} (${run.floor.commands})`,
+      baseline: `store alone ${fmt(perThousand(run.floor.commands, run.floor.records), 1)} (${run.floor.commands}); install to live ${fmt(perThousand(run.commandsInstallToLive, run.records), 1)} (${run.commandsInstallToLive})`,
       pass: perThousand(commands, run.records) <= 20,
     });
     rows.push({
@@ -223,7 +231,7 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
     const limit = Math.max(run.boundSeconds, run.floor.seconds);
     if (run.seconds / limit <= 1.15) continue;
     notes.push(
-      `${run.orders.toLocaleString('en-US')} orders above 1.15× the larger of the API bound and the DB floor: ${fmt(run.seconds)} s against ${fmt(limit)} s. The loop overlaps each wave's write with the next wave's fetch, so what remains is per-activity overhead (every ${'30'} pages: a workflow task, the shop read, the first page fetched alone, the last wave written alone) and the store's writes running slower beside the worker's other work than alone.`,
+      `${run.orders.toLocaleString('en-US')} orders above 1.15× the larger of the API bound and the DB floor: ${fmt(run.seconds)} s against ${fmt(limit)} s. Each wave's write overlaps the next wave's fetch, yet the worker's store calls took ${fmt(run.upsertSeconds)} s against the floor's ${fmt(run.floor.seconds)} s for the same batches: on FerretDB the usage ledger's update before each request and the record writes go to one SQLite database (one writer at a time), so a wave's requests wait for the previous wave's insert, and the sandbox, FerretDB and the worker share the box's cores during the sync (the floor runs alone). The rest is per-activity overhead (every 30 pages: a workflow task, the shop read, the first page fetched alone, the last wave written alone).`,
     );
   }
   for (const run of runs) {

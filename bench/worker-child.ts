@@ -6,7 +6,7 @@
 // workflow bundle), like `npm start`. Config comes from the environment through src/config.ts; argv[2] is the
 // workflow bundle file. Talks to the parent over IPC:
 //   -> {type:'ready'}            when the worker runs
-//   <- {type:'reset'}            zeroes the counters and the batch list
+//   <- {type:'reset'}            zeroes the counters, the command log and the batch list
 //   <- {type:'stats'}            -> {type:'stats', upsertMs, upsertCalls, upsertRecords, commands, batches}
 //   <- {type:'stop'}             shuts the worker down and exits
 import { loadConfig } from '../src/config.js';
@@ -31,12 +31,12 @@ installSdkRuntime('ERROR');
 const connection = await createNativeConnection(config.temporal);
 
 const timing = { upsertMs: 0, upsertCalls: 0, upsertRecords: 0 };
-/** Database commands by name (insert, find, update...), every command this process sends. */
-let commands: Record<string, number> = {};
+/** Database commands (insert, find, update...) with their start time (epoch ms), every command this process sends. */
+let commands: Array<{ at: number; name: string }> = [];
 /** Each upsertMany's resource and record count, in call order. */
 let batches: Array<{ resource: string; size: number; expectNew: boolean }> = [];
 db.connection.getClient().on('commandStarted', (event: { commandName: string }) => {
-  commands[event.commandName] = (commands[event.commandName] ?? 0) + 1;
+  commands.push({ at: Date.now(), name: event.commandName });
 });
 const store = createRecordStore(db.models);
 const records: RecordStore = {
@@ -74,7 +74,7 @@ const done = worker.run();
 process.on('message', (message: { type: string }) => {
   if (message.type === 'reset') {
     Object.assign(timing, { upsertMs: 0, upsertCalls: 0, upsertRecords: 0 });
-    commands = {};
+    commands = [];
     batches = [];
   }
   if (message.type === 'stats') process.send!({ type: 'stats', ...timing, commands, batches });

@@ -48,5 +48,5 @@ export function ensureCompiledWorker(log: (line: string) => void): CompiledWorke
   });
   mkdirSync(join(root, 'dist/bench'), { recursive: true });
   writeFileSync(childPath, outputText);
-  return { childPath, bundlePath, execArgv: [`--max-old-space-size=${WORKER_HEAP_MB}`], built: !upToDate };
+  return { childPath, bundlePath, execArgv: [`--max-old-space-size=${WORKER_HEAP_MB}`, ...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean)], built: !upToDate };
 }

@@ -9,8 +9,8 @@ export interface WorkerTiming {
   upsertMs: number;
   upsertCalls: number;
   upsertRecords: number;
-  /** Database commands sent by the worker (driver command monitoring), by command name. */
-  commands: Record<string, number>;
+  /** Database commands sent by the worker (driver command monitoring): start time (epoch ms) and name. */
+  commands: Array<{ at: number; name: string }>;
   /** The record store writes in call order: resource and record count. */
   batches: Array<{ resource: string; size: number; expectNew: boolean }>;
 }
