@@ -11,8 +11,8 @@ import ts from 'typescript';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCE_DIRS = ['src', 'workflows', 'activities', 'sandbox'];
 const SOURCE_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
-/** The worker's old-space cap: `npm start`'s and the Dockerfile's default (NODE_MAX_OLD_SPACE_MB). */
-export const WORKER_HEAP_MB = 512;
+/** The worker's V8 flags: `npm start`'s and the Dockerfile's (NODE_MAX_OLD_SPACE_MB at its default). */
+const WORKER_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=4'];
 
 export interface CompiledWorker {
   childPath: string;
@@ -48,5 +48,5 @@ export function ensureCompiledWorker(log: (line: string) => void): CompiledWorke
   });
   mkdirSync(join(root, 'dist/bench'), { recursive: true });
   writeFileSync(childPath, outputText);
-  return { childPath, bundlePath, execArgv: [`--max-old-space-size=${WORKER_HEAP_MB}`, ...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean)], built: !upToDate };
+  return { childPath, bundlePath, execArgv: [...WORKER_NODE_FLAGS, ...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean)], built: !upToDate };
 }
