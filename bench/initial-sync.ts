@@ -238,7 +238,7 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
     const per = perThousand(sumValues(run.commands), run.records);
     if (per <= 20) continue;
     notes.push(
-      `${run.orders.toLocaleString('en-US')} orders: ${fmt(per, 1)} database commands per 1,000 records. Per 3-page wave the store sends a change claim (read + insert), the insertMany and the claim's end; the usage ledger one update per API call (counted before each request, fail closed).`,
+      `${run.orders.toLocaleString('en-US')} orders: ${fmt(per, 1)} database commands per 1,000 records. Per 3-page wave: the change claim's insert, the insertMany and the claim's end (the claims are read only when another writer claimed meanwhile, and every 20th claim), the usage ledger's update (the wave's 3 calls share it; counted before the requests, fail closed), and the suspension re-check, a shop read at most once a second while requests go out. Fixed per resource: the shop read of planInitialSync and of syncPages, and the first page of every 30 written alone.`,
     );
   }
   if (!(large.peakMb <= 256) || Math.max(...runs.map((r) => r.idleMb)) > 180)
