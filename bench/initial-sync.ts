@@ -140,7 +140,11 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
   const rows: Row[] = [];
   const notes: string[] = [];
   const runs: SyncRun[] = [];
-  const altFerret = await startFerretDb({ dataDir: join(ctx.services.dataDir, 'ferret-alt'), database: 'bench', sqlitePragmas: altPragmas });
+  const altFerret = await startFerretDb({
+    dataDir: join(ctx.services.dataDir, 'ferret-alt'),
+    database: 'bench',
+    sqlitePragmas: altPragmas,
+  });
   try {
     for (const size of sizes) {
       const run = await syncOnce(ctx, size.orders, size.products, altFerret);

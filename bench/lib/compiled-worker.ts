@@ -48,5 +48,10 @@ export function ensureCompiledWorker(log: (line: string) => void): CompiledWorke
   });
   mkdirSync(join(root, 'dist/bench'), { recursive: true });
   writeFileSync(childPath, outputText);
-  return { childPath, bundlePath, execArgv: [...WORKER_NODE_FLAGS, ...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean)], built: !upToDate };
+  return {
+    childPath,
+    bundlePath,
+    execArgv: [...WORKER_NODE_FLAGS, ...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
+    built: !upToDate,
+  };
 }

@@ -70,7 +70,13 @@ export async function startWorkerProcess(env: Record<string, string>, compiled: 
           if (m.type !== 'stats') return;
           clearTimeout(timer);
           child.off('message', onMessage);
-          resolve({ upsertMs: m.upsertMs, upsertCalls: m.upsertCalls, upsertRecords: m.upsertRecords, commands: m.commands, batches: m.batches });
+          resolve({
+            upsertMs: m.upsertMs,
+            upsertCalls: m.upsertCalls,
+            upsertRecords: m.upsertRecords,
+            commands: m.commands,
+            batches: m.batches,
+          });
         };
         child.on('message', onMessage);
         child.send({ type: 'stats' });

@@ -434,9 +434,7 @@ export async function readLiveRecords(
   options: { withData?: boolean; where?: Record<string, unknown> } = {},
 ): Promise<LiveRecord[]> {
   const live = { shopToken, resource, deleted: false };
-  const newestBefore = options.where
-    ? newestPerRecord(await SyncedRecord.find(live, { _id: 1, recordId: 1 }).lean())
-    : undefined;
+  const newestBefore = options.where ? newestPerRecord(await SyncedRecord.find(live, { _id: 1, recordId: 1 }).lean()) : undefined;
   const docs = await SyncedRecord.find(
     { ...live, ...options.where },
     { _id: 1, recordId: 1, lastUpdateTime: 1, syncedAt: 1, ...(options.withData === false ? {} : { data: 1 }) },

@@ -90,7 +90,13 @@ export class MongoUsageLedger implements UsageLedger {
       if (at > open.at) open.at = at;
       return open.stored;
     }
-    const increment: PendingIncrement = { counts: new Map([[accessKey(access), 1]]), total: 1, at, sealed: false, stored: Promise.resolve() };
+    const increment: PendingIncrement = {
+      counts: new Map([[accessKey(access), 1]]),
+      total: 1,
+      at,
+      sealed: false,
+      stored: Promise.resolve(),
+    };
     this.pending.set(key, increment);
     increment.stored = serialised(shopToken, async () => {
       await new Promise((resolve) => setImmediate(resolve));

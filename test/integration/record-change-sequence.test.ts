@@ -125,11 +125,14 @@ describe.each(['mongodb', 'ferretdb'] as const)('change sequence (%s write path)
 
   it("a batch after this store's own committed batch claims without reading the claims; another writer's claim in between is still found", async () => {
     const shop = `${run}-fast`;
-    const monitored = await connectDatabase(inject('mongoUri').replace(/\/([^/?]+)(\?|$)/, `/${db.connection.name}$2`), { monitorCommands: true });
+    const monitored = await connectDatabase(inject('mongoUri').replace(/\/([^/?]+)(\?|$)/, `/${db.connection.name}$2`), {
+      monitorCommands: true,
+    });
     try {
       const claimReads: string[] = [];
       monitored.connection.getClient().on('commandStarted', (e: { commandName: string; command: Record<string, unknown> }) => {
-        if (e.commandName === 'find' && e.command.find === db.models.RecordChangeClaim.collection.collectionName) claimReads.push(e.commandName);
+        if (e.commandName === 'find' && e.command.find === db.models.RecordChangeClaim.collection.collectionName)
+          claimReads.push(e.commandName);
       });
       const own = createRecordStore(monitored.models, { writePath });
       await own.upsertMany(shop, 'orders', [v('f1', 1)], new Date(), { expectNew: true });

@@ -43,7 +43,11 @@ describe('MongoUsageLedger', () => {
     client.on('commandStarted', onStarted);
     try {
       // A wave: three page requests at once, then the next wave while nothing else is pending.
-      await Promise.all([ledger.record(shop, 'orders:GET', waveDay), ledger.record(shop, 'orders:GET', waveDay), ledger.record(shop, 'products:GET', waveDay)]);
+      await Promise.all([
+        ledger.record(shop, 'orders:GET', waveDay),
+        ledger.record(shop, 'orders:GET', waveDay),
+        ledger.record(shop, 'products:GET', waveDay),
+      ]);
       expect((await ledger.getUsage(shop, '2031-03-03')).total).toBe(3);
       await Promise.all([ledger.record(shop, 'orders:GET', waveDay), ledger.record(shop, 'orders:GET', waveDay)]);
     } finally {
