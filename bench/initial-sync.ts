@@ -235,14 +235,14 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
     const limit = Math.max(run.boundSeconds, run.floor.seconds);
     if (run.seconds / limit <= 1.15) continue;
     notes.push(
-      `${run.orders.toLocaleString('en-US')} orders above 1.15× the larger of the API bound and the DB floor: ${fmt(run.seconds)} s against ${fmt(limit)} s. Each wave's write overlaps the next wave's fetch, yet the worker's store calls took ${fmt(run.upsertSeconds)} s against the floor's ${fmt(run.floor.seconds)} s for the same batches: on FerretDB the usage ledger's update before each request and the record writes go to one SQLite database (one writer at a time), so a wave's requests wait for the previous wave's insert, and the sandbox, FerretDB and the worker share the box's cores during the sync (the floor runs alone). The rest is per-activity overhead (every 30 pages: a workflow task, the shop read, the first page fetched alone, the last wave written alone).`,
+      `${run.orders.toLocaleString('en-US')} orders above 1.15× the larger of the API bound and the DB floor: ${fmt(run.seconds)} s against ${fmt(limit)} s. Each wave's write overlaps the next wave's fetch, yet the worker's store calls took ${fmt(run.upsertSeconds)} s against the floor's ${fmt(run.floor.seconds)} s for the same batches: on FerretDB the usage ledger's update before each request and the record writes go to one SQLite database (one writer at a time), so a wave's requests can wait for the previous wave's insert (not measured apart), and the sandbox, FerretDB and the worker share the box's cores during the sync (the floor runs alone). The rest is per-activity overhead (every 60 pages: a workflow task, the shop read, the first page fetched alone, the last wave written alone).`,
     );
   }
   for (const run of runs) {
     const per = perThousand(sumValues(run.commands), run.records);
     if (per <= 20) continue;
     notes.push(
-      `${run.orders.toLocaleString('en-US')} orders: ${fmt(per, 1)} database commands per 1,000 records. Per 3-page wave: the change claim's insert, the insertMany and the claim's end (the claims are read only when another writer claimed meanwhile, and every 20th claim), the usage ledger's update (the wave's 3 calls share it; counted before the requests, fail closed), and the suspension re-check, a shop read at most once a second while requests go out. Fixed per resource: the shop read of planInitialSync and of syncPages, and the first page of every 30 written alone.`,
+      `${run.orders.toLocaleString('en-US')} orders: ${fmt(per, 1)} database commands per 1,000 records. Per 3-page wave: the change claim's insert, the insertMany and the claim's end (the claims are read only when another writer claimed meanwhile, and every 20th claim), the usage ledger's update (the wave's 3 calls share it; counted before the requests, fail closed), and the suspension re-check, a shop read at most once a second while requests go out. Fixed per resource: the shop read of planInitialSync and of syncPages, and the first page of every 60 written alone.`,
     );
   }
   if (!(large.peakMb <= 256) || Math.max(...runs.map((r) => r.idleMb)) > 180)
