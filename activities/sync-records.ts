@@ -1,7 +1,7 @@
 // Reads from Upgates and writes into the mirror: initial sync page by page (resumable: the workflow keeps
 // the page cursor), flushes of webhook ids by id lists (at most 100 ids per call, up to 3 calls in flight),
 // tombstones for deletes, and incremental catch-up with `last_update_time_from`.
-import { heartbeat } from '@temporalio/activity';
+import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { SyncPagesInput, SyncPagesResult } from '../workflows/activity-types.js';
 import type { SyncResource } from '../workflows/lib/pending-set.js';
 import { isMirrored, MIRRORED_RESOURCES, SYNC_INFO, type MirroredResource } from '../src/upgates/resources.js';
@@ -14,6 +14,7 @@ import type { ActivityDeps } from './deps.js';
 import { clientForShop, profileOf, loadShop, skipNotGranted } from './shop-context.js';
 import { parseEventTime, toRecordVersion } from './record-mapping.js';
 import { fetchIsolatingPoison } from './poison-records.js';
+import { syncPageWaves } from './page-waves.js';
 import { createPendingSpillActivities } from './pending-spill.js';
 import { quarantineStore } from '../src/db/quarantine-store.js';
 import { readLiveRecords } from '../src/db/record-store.js';
@@ -49,6 +50,7 @@ export function createSyncActivities(deps: ActivityDeps) {
     resource: MirroredResource,
     items: Array<Record<string, unknown>>,
     expectNew = false,
+    beat: () => void = () => heartbeat(),
   ): Promise<number> {
     if (items.length === 0) return 0;
     // Heartbeat per write: a flush of a few hundred records on a slow store outlives the heartbeat timeout
@@ -58,7 +60,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       resource,
       items.map((item) => toRecordVersion(resource, item)),
       new Date(),
-      { expectNew, onProgress: () => heartbeat() },
+      { expectNew, onProgress: beat },
     );
     return items.length;
   }
@@ -229,20 +231,27 @@ export function createSyncActivities(deps: ActivityDeps) {
 
           // A full (first) sync writes mostly new records: insert first, fall back per record to the guard.
           const expectNew = !input.lastUpdateTimeFrom;
-          const first = await client.getPage(resource, input.fromPage, query, { priority: input.priority });
-          let count = await upsertItems(input.shopToken, resource, first.items as Array<Record<string, unknown>>, expectNew);
-          const totalPages = first.info.number_of_pages ?? 0;
-          heartbeat({ page: input.fromPage });
-          const last = Math.min(totalPages, input.fromPage + input.maxPages - 1);
-          const rest = [];
-          for (let page = input.fromPage + 1; page <= last; page++) rest.push(page);
-          for (const wave of chunk(rest, PARALLEL_CALLS)) {
-            const pages = await Promise.all(wave.map((page) => client.getPage(resource, page, query, { priority: input.priority })));
-            for (const page of pages)
-              count += await upsertItems(input.shopToken, resource, page.items as Array<Record<string, unknown>>, expectNew);
-            heartbeat({ page: wave[wave.length - 1] });
-          }
-          return { nextPage: last < totalPages ? last + 1 : null, totalPages, records: count };
+          type Page = Awaited<ReturnType<typeof client.getPage>>;
+          return syncPageWaves<Page>({
+            resource,
+            fromPage: input.fromPage,
+            maxPages: input.maxPages,
+            waveSize: PARALLEL_CALLS,
+            previous: activityInfo().heartbeatDetails,
+            fetchPage: (page) => client.getPage(resource, page, query, { priority: input.priority }),
+            totalPagesOf: (page) => page.info.number_of_pages ?? 0,
+            // One store call per wave (up to 300 records): a third of the statements and change claims of a
+            // call per page. Heartbeats while it writes repeat the last checkpoint, never this wave.
+            writeWave: (pages, checkpoint) =>
+              upsertItems(
+                input.shopToken,
+                resource,
+                pages.flatMap((page) => page.items as Array<Record<string, unknown>>),
+                expectNew,
+                () => heartbeat(checkpoint()),
+              ),
+            onCheckpoint: (checkpoint) => heartbeat(checkpoint),
+          });
         }),
       );
     },

@@ -81,7 +81,7 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
   ];
   const rows: Row[] = [];
   const notes: string[] = [];
-  const worker = await startWorkerProcess(bench.env, ctx.services.bundlePath, ctx.services.logFile('fleet-worker'));
+  const worker = await startWorkerProcess(bench.env, ctx.services.worker, ctx.services.logFile('fleet-worker'));
   try {
     await sleep(500);
     const idleMb = worker.memory().rssMb;

@@ -1,13 +1,22 @@
 // 3. Initial sync of a big shop under 50 ms Upgates latency and the 3-concurrent-requests limit: time against
-// the bound the limit sets (calls × 50 ms / 3), 429s provoked, and the worker's peak RSS at two shop sizes
-// (the worker runs in a child process so its memory is not mixed with the sandbox's generated data).
+// the larger of the bound the limit sets (calls × 50 ms / 3) and the database floor (the record store alone
+// writing the same records in the same batches, measured in the same run), database commands per 1,000
+// records, 429s provoked, and the compiled worker's idle and peak RSS at two shop sizes (the worker runs in a
+// child process so its memory is not mixed with the sandbox's generated data). The floor is also measured on a
+// second FerretDB with the other SQLite `synchronous` setting, to show what it is worth.
+import { join } from 'node:path';
 import { startBenchApp } from './lib/app.js';
 import { startWorkerProcess } from './lib/worker-process.js';
+import { measureDatabaseFloor, storedRecords, type FloorRun } from './lib/database-floor.js';
 import { fmt, sleep } from './lib/stats.js';
+import { LOCAL_SQLITE_PRAGMAS, startFerretDb, type FerretDbServer } from '../src/local/ferretdb-server.js';
 import type { BenchContext } from './lib/context.js';
 import type { BenchResult, Row } from './lib/report.js';
 
 const LATENCY_MS = 50;
+/** The SQLite setting compared against the launcher's (src/local/ferretdb-server.ts). */
+const SYNC_NORMAL = ['synchronous(normal)'];
+const pragmaLabel = (pragmas: readonly string[]) => (pragmas.length ? pragmas.join(', ') : "FerretDB's defaults (synchronous full)");
 
 interface SyncRun {
   orders: number;
@@ -22,11 +31,18 @@ interface SyncRun {
   upsertSeconds: number;
   httpBusySeconds: number;
   records: number;
+  commands: Record<string, number>;
+  commandsInstallToLive: number;
+  batches: number;
+  /** The store alone, same records and batches, on the sync's FerretDB. */
+  floor: FloorRun;
+  /** The same on a FerretDB with the other SQLite setting. */
+  altFloor: FloorRun;
 }
 
-async function syncOnce(ctx: BenchContext, orders: number, products: number): Promise<SyncRun> {
+async function syncOnce(ctx: BenchContext, orders: number, products: number, altFerret: FerretDbServer): Promise<SyncRun> {
   const bench = await startBenchApp(ctx.services, `isync${orders}`, { role: 'api', env: { ADDON_PROFILE: 'fulfillment' } });
-  const worker = await startWorkerProcess(bench.env, ctx.services.bundlePath, ctx.services.logFile(`initial-sync-${orders}-worker`));
+  const worker = await startWorkerProcess(bench.env, ctx.services.worker, ctx.services.logFile(`initial-sync-${orders}-worker`));
   try {
     const token = `isync-${orders}`;
     const shop = bench.sandbox.createShop({ token, seed: 11, orders, products, ordersSpreadDays: 10, grantedAccesses: 'all' });
@@ -34,6 +50,7 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number): Pr
     await sleep(500);
     const idleMb = worker.memory().rssMb;
     worker.resetPeak();
+    worker.resetCounters();
     const installed = await bench.sandbox.lifecycle.install(shop.token, { addonUrl: bench.addonUrl });
     if (!installed.ok) throw new Error(`install failed: ${JSON.stringify(installed.body)}`);
     const live = await bench.waitLive(token, ctx.full ? 3_600_000 : 600_000);
@@ -42,7 +59,13 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number): Pr
     const to = Date.parse(progress.finishedAt!);
     const calls = bench.sandbox.calls.filter((c) => c.shopToken === token && c.startedAt >= from && c.startedAt <= to);
     const timing = await worker.timing();
+    const peakMb = worker.memory().peakMb;
     const seconds = (to - from) / 1000;
+    // The floor: the records the sync stored, written again by the store alone into fresh databases.
+    const stored = await storedRecords(bench.app.db.models.SyncedRecord, token);
+    const floorUri = (uri: string, name: string) => uri.replace(/\/([^/?]+)(\?|$)/, `/floor_${name}_${orders}$2`);
+    const floor = await measureDatabaseFloor(floorUri(ctx.services.ferret.uri, 'same'), token, stored, timing.batches);
+    const altFloor = await measureDatabaseFloor(floorUri(altFerret.uri, 'alt'), token, stored, timing.batches);
     return {
       orders,
       products,
@@ -52,10 +75,16 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number): Pr
       http429: calls.filter((c) => c.status === 429).length,
       maxConcurrency: Math.max(0, ...calls.map((c) => c.concurrencyAtStart)),
       idleMb,
-      peakMb: worker.memory().peakMb,
+      peakMb,
       upsertSeconds: timing.upsertMs / 1000,
       httpBusySeconds: unionSeconds(calls.map((c) => [c.startedAt, c.endedAt || c.startedAt])),
       records: Object.values(progress.counts).reduce((a, b) => a + b, 0),
+      // The sync's own commands: those started within the initial sync (the install before it is not counted).
+      commands: countByName(timing.commands.filter((c) => c.at >= from && c.at <= to)),
+      commandsInstallToLive: timing.commands.length,
+      batches: timing.batches.length,
+      floor,
+      altFloor,
     };
   } finally {
     await worker.stop();
@@ -80,6 +109,14 @@ function unionSeconds(intervals: Array<[number, number]>): number {
   return total / 1000;
 }
 
+function countByName(commands: Array<{ name: string }>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { name } of commands) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
+const sumValues = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+const perThousand = (n: number, records: number) => (1000 * n) / Math.max(1, records);
+
 export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 'durationMs'>> {
   const sizes = ctx.full
     ? [
@@ -90,47 +127,88 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
         { orders: 2_000, products: 200 },
         { orders: 10_000, products: 1_000 },
       ];
+  const altPragmas = LOCAL_SQLITE_PRAGMAS.length ? [] : SYNC_NORMAL;
   const setup = [
     `shops of ${sizes.map((s) => `${s.orders.toLocaleString('en-US')} orders / ${s.products.toLocaleString('en-US')} products`).join(' and ')} (fulfillment profile), one after the other, each with a fresh database and worker`,
     `sandbox latency ${LATENCY_MS} ms on every API call (held while the request occupies one of the shop's 3 concurrency slots)`,
     "time = the shop workflow's initialSync.startedAt..finishedAt; calls = sandbox.calls of that shop in that window; bound = calls × 50 ms / 3",
-    'worker in a child process: RSS from /proc/<pid>/status, peak = VmHWM reset right before the install; API and sandbox in this process',
+    "database floor = the record store alone (this process, no API, no Temporal) writing the records the sync stored, in the worker's batches (resource, size, order), into a fresh database; measured right after each sync",
+    `database commands: the worker's driver command monitoring (commandStarted) within the initial sync's window, every command of the process (usage ledger, shop reads, change claims, writes); the baseline column adds the store alone (floor) and the whole install-to-live count`,
+    `FerretDB SQLite settings: the sync's FerretDB uses ${pragmaLabel(LOCAL_SQLITE_PRAGMAS)} (src/local/ferretdb-server.ts); the floor is measured again on a second FerretDB with ${pragmaLabel(altPragmas)}`,
+    `worker in a child process running the compiled build (dist/, prebuilt workflow bundle, ${ctx.services.worker.execArgv.join(' ')}): RSS from /proc/<pid>/status, peak = VmHWM reset right before the install; API and sandbox in this process`,
   ];
   const rows: Row[] = [];
   const notes: string[] = [];
   const runs: SyncRun[] = [];
-  for (const size of sizes) {
-    const run = await syncOnce(ctx, size.orders, size.products);
-    ctx.log(
-      `  ${size.orders} orders: ${fmt(run.seconds)} s, ${run.calls} calls, bound ${fmt(run.boundSeconds)} s, upserts ${fmt(run.upsertSeconds)} s, peak RSS ${fmt(run.peakMb, 0)} MB`,
-    );
-    runs.push(run);
+  const altFerret = await startFerretDb({
+    dataDir: join(ctx.services.dataDir, 'ferret-alt'),
+    database: 'bench',
+    sqlitePragmas: altPragmas,
+  });
+  try {
+    for (const size of sizes) {
+      const run = await syncOnce(ctx, size.orders, size.products, altFerret);
+      ctx.log(
+        `  ${size.orders} orders: ${fmt(run.seconds)} s, ${run.calls} calls, bound ${fmt(run.boundSeconds)} s, floor ${fmt(run.floor.seconds)} s (other SQLite setting ${fmt(run.altFloor.seconds)} s), upserts ${fmt(run.upsertSeconds)} s, ${sumValues(run.commands)} commands ${JSON.stringify(run.commands)}, idle RSS ${fmt(run.idleMb, 0)} MB, peak ${fmt(run.peakMb, 0)} MB`,
+      );
+      runs.push(run);
+    }
+  } finally {
+    await altFerret.stop();
   }
   const [small, large] = [runs[0]!, runs[runs.length - 1]!];
   for (const run of runs) {
-    const ratio = run.boundSeconds / run.seconds;
+    const n = run.orders.toLocaleString('en-US');
+    const limit = Math.max(run.boundSeconds, run.floor.seconds);
+    const ratio = run.seconds / limit;
     rows.push({
-      metric: `time, ${run.orders.toLocaleString('en-US')} orders (${run.records.toLocaleString('en-US')} records)`,
-      target: 'bound / time ≥ 0.90',
-      measured: `${fmt(run.seconds)} s (bound/time ${fmt(ratio, 2)})`,
-      baseline: `bound ${fmt(run.boundSeconds)} s (${run.calls} calls × ${LATENCY_MS} ms / 3)`,
-      pass: ratio >= 0.9,
+      metric: `time, ${n} orders (${run.records.toLocaleString('en-US')} records)`,
+      target: 'time / max(API bound, DB floor) ≤ 1.15',
+      measured: `${fmt(run.seconds)} s (${fmt(ratio, 2)})`,
+      baseline: `API bound ${fmt(run.boundSeconds)} s (${run.calls} calls × ${LATENCY_MS} ms / 3), DB floor ${fmt(run.floor.seconds)} s (${run.batches} store calls)`,
+      pass: ratio <= 1.15,
     });
     rows.push({
-      metric: `where the time went, ${run.orders.toLocaleString('en-US')} orders`,
+      metric: `where the time went, ${n} orders`,
       target: 'info',
-      measured: `DB upserts ${fmt(run.upsertSeconds)} s (${fmt((100 * run.upsertSeconds) / run.seconds, 0)} %), HTTP in flight ${fmt(run.httpBusySeconds)} s (${fmt((100 * run.httpBusySeconds) / run.seconds, 0)} %)`,
+      measured: `DB upserts ${fmt(run.upsertSeconds)} s (${fmt((100 * run.upsertSeconds) / run.seconds, 0)} %), HTTP in flight ${fmt(run.httpBusySeconds)} s (${fmt((100 * run.httpBusySeconds) / run.seconds, 0)} %), overlapping`,
       baseline: 'n/a',
       pass: null,
     });
+    const commands = sumValues(run.commands);
+    const byName = Object.entries(run.commands)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, count]) => `${name} ${count}`)
+      .join(', ');
     rows.push({
-      metric: `429s provoked / max concurrency, ${run.orders.toLocaleString('en-US')} orders`,
+      metric: `database commands per 1,000 records, ${n} orders`,
+      target: '≤ 20',
+      measured: `${fmt(perThousand(commands, run.records), 1)} (${commands}: ${byName})`,
+      baseline: `store alone ${fmt(perThousand(run.floor.commands, run.floor.records), 1)} (${run.floor.commands}); install to live ${fmt(perThousand(run.commandsInstallToLive, run.records), 1)} (${run.commandsInstallToLive})`,
+      pass: perThousand(commands, run.records) <= 20,
+    });
+    rows.push({
+      metric: `DB floor by FerretDB SQLite setting, ${n} orders`,
+      target: 'info',
+      measured: `${pragmaLabel(LOCAL_SQLITE_PRAGMAS)}: ${fmt(run.floor.seconds)} s`,
+      baseline: `${pragmaLabel(altPragmas)}: ${fmt(run.altFloor.seconds)} s`,
+      pass: null,
+    });
+    rows.push({
+      metric: `429s provoked / max concurrency, ${n} orders`,
       target: '0 / ≤ 3',
       measured: `${run.http429} / ${run.maxConcurrency}`,
       baseline: 'n/a',
       pass: run.http429 === 0 && run.maxConcurrency <= 3,
     });
   }
+  rows.push({
+    metric: 'worker idle RSS (compiled)',
+    target: '≤ 180 MB',
+    measured: `${fmt(Math.max(...runs.map((r) => r.idleMb)), 0)} MB`,
+    baseline: runs.map((r) => `${fmt(r.idleMb, 0)} MB before ${r.orders.toLocaleString('en-US')} orders`).join(', '),
+    pass: Math.max(...runs.map((r) => r.idleMb)) <= 180,
+  });
   rows.push({
     metric: 'worker peak RSS above idle',
     target: 'info',
@@ -154,22 +232,26 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
     pass: growth <= 1.25,
   });
   for (const run of runs) {
-    if (run.boundSeconds / run.seconds >= 0.9) continue;
-    const dbShare = run.upsertSeconds / run.seconds;
+    const limit = Math.max(run.boundSeconds, run.floor.seconds);
+    if (run.seconds / limit <= 1.15) continue;
     notes.push(
-      `${run.orders.toLocaleString('en-US')} orders below 90 % of the bound: database writes took ${fmt(100 * dbShare, 0)} % of the sync (${fmt(run.upsertSeconds)} s for ${run.records.toLocaleString('en-US')} records) and requests were in flight ${fmt((100 * run.httpBusySeconds) / run.seconds, 0)} % of it. ` +
-        (dbShare > 0.4
-          ? 'FerretDB 1.24 on SQLite dominates (each insertMany is a SQLite transaction on a loaded 2-core box); a real MongoDB inserts these batches in milliseconds. Overlapping the next page wave with the upsert of the previous one would hide the rest.'
-          : 'The activity fetches a wave of 3 pages, then writes them, so HTTP and DB time add up; overlapping the next wave with the previous upsert, and less scheduling overhead per activity (30 pages each), would approach the bound.'),
+      `${run.orders.toLocaleString('en-US')} orders above 1.15× the larger of the API bound and the DB floor: ${fmt(run.seconds)} s against ${fmt(limit)} s. Each wave's write overlaps the next wave's fetch, yet the worker's store calls took ${fmt(run.upsertSeconds)} s against the floor's ${fmt(run.floor.seconds)} s for the same batches: on FerretDB the usage ledger's update before each request and the record writes go to one SQLite database (one writer at a time), so a wave's requests can wait for the previous wave's insert (not measured apart), and the sandbox, FerretDB and the worker share the box's cores during the sync (the floor runs alone). The rest is per-activity overhead (every 60 pages: a workflow task, the shop read, the first page fetched alone, the last wave written alone).`,
     );
   }
-  if (!(large.peakMb <= 256))
+  for (const run of runs) {
+    const per = perThousand(sumValues(run.commands), run.records);
+    if (per <= 20) continue;
     notes.push(
-      `Worker peak RSS above 256 MB: the idle worker alone is ${fmt(large.idleMb, 0)} MB here (Node + the tsx transpiler loaded in-process + the Temporal core + the workflow bundle in its V8 context). Running compiled JavaScript instead of tsx, a smaller workflow cache (maxCachedWorkflows) and a capped heap (--max-old-space-size, so V8 collects instead of growing) would bring it under; the sync itself holds one wave of 3 pages (300 records) at a time.`,
+      `${run.orders.toLocaleString('en-US')} orders: ${fmt(per, 1)} database commands per 1,000 records. Per 3-page wave: the change claim's insert, the insertMany and the claim's end (the claims are read only when another writer claimed meanwhile, and every 20th claim), the usage ledger's update (the wave's 3 calls share it; counted before the requests, fail closed), and the suspension re-check, a shop read at most once a second while requests go out. Fixed per resource: the shop read of planInitialSync and of syncPages, and the first page of every 60 written alone.`,
+    );
+  }
+  if (!(large.peakMb <= 256) || Math.max(...runs.map((r) => r.idleMb)) > 180)
+    notes.push(
+      `Worker RSS above target (idle ${fmt(large.idleMb, 0)} MB, peak ${fmt(large.peakMb, 0)} MB): the compiled worker holds Node, the Temporal core (Rust, its own threads and buffers) and the workflow bundle in its V8 context; the sync holds two waves of 3 pages at most.`,
     );
   if (!(growth <= 1.25))
     notes.push(
-      'Worker peak RSS grows with the shop size beyond 1.25×: the activity keeps only one wave of pages, so the growth is V8 growing its heap lazily under a write-heavy load or retained objects; a capped heap (--max-old-space-size) shows which (it would then stay flat or fail).',
+      'Worker peak RSS grows with the shop size beyond 1.25×: the activity keeps at most two waves of pages, so the growth is V8 growing its heap under a write-heavy load or retained objects.',
     );
   return { id: 'initial-sync', title: '3. Initial sync', setup, rows, notes };
 }

@@ -212,7 +212,7 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
     }
 
     // Count what the workflows received: a worker processes the buffered signals, then each shop answers.
-    const worker = await startWorkerProcess(env, ctx.services.bundlePath, ctx.services.logFile('ingestion-worker'));
+    const worker = await startWorkerProcess(env, ctx.services.worker, ctx.services.logFile('ingestion-worker'));
     let received = 0;
     try {
       const counts = await until(

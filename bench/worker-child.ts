@@ -1,9 +1,13 @@
 // A Temporal worker in its own process, so the benchmark reads its memory (/proc/<pid>/status) apart from
 // the sandbox and the API. Same wiring as src/runtime.ts (role 'worker'), except that the record store is
-// wrapped to time the database writes (the DB share of an initial sync). Config comes from the environment
-// through src/config.ts; argv[2] is the workflow bundle file. Talks to the parent over IPC:
+// wrapped to time the database writes (the DB share of an initial sync) and note each write's batch (the
+// database floor replays them), and the driver's command monitoring counts database commands. The bench runs
+// it compiled (bench/lib/compiled-worker.ts: dist/bench/worker-child.js next to dist/src, the prebuilt
+// workflow bundle), like `npm start`. Config comes from the environment through src/config.ts; argv[2] is the
+// workflow bundle file. Talks to the parent over IPC:
 //   -> {type:'ready'}            when the worker runs
-//   <- {type:'stats'}            -> {type:'stats', upsertMs, upsertCalls, upsertRecords}
+//   <- {type:'reset'}            zeroes the counters, the command log and the batch list
+//   <- {type:'stats'}            -> {type:'stats', upsertMs, upsertCalls, upsertRecords, commands, batches}
 //   <- {type:'stop'}             shuts the worker down and exits
 import { loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/connection.js';
@@ -21,16 +25,24 @@ if (!bundlePath || !process.send) throw new Error('usage: worker-child.ts <bundl
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'bench-worker');
-const db = await connectDatabase(config.mongodbUri);
+const db = await connectDatabase(config.mongodbUri, { monitorCommands: true });
 const temporal = await createTemporalClient(config.temporal);
 installSdkRuntime('ERROR');
 const connection = await createNativeConnection(config.temporal);
 
 const timing = { upsertMs: 0, upsertCalls: 0, upsertRecords: 0 };
+/** Database commands (insert, find, update...) with their start time (epoch ms), every command this process sends. */
+let commands: Array<{ at: number; name: string }> = [];
+/** Each upsertMany's resource and record count, in call order. */
+let batches: Array<{ resource: string; size: number; expectNew: boolean }> = [];
+db.connection.getClient().on('commandStarted', (event: { commandName: string }) => {
+  commands.push({ at: Date.now(), name: event.commandName });
+});
 const store = createRecordStore(db.models);
 const records: RecordStore = {
   ...store,
   async upsertMany(...args: Parameters<RecordStore['upsertMany']>) {
+    batches.push({ resource: args[1], size: args[2].length, expectNew: args[4]?.expectNew === true });
     const started = performance.now();
     try {
       return await store.upsertMany(...args);
@@ -60,7 +72,12 @@ const worker = await createWorker({
 const done = worker.run();
 
 process.on('message', (message: { type: string }) => {
-  if (message.type === 'stats') process.send!({ type: 'stats', ...timing });
+  if (message.type === 'reset') {
+    Object.assign(timing, { upsertMs: 0, upsertCalls: 0, upsertRecords: 0 });
+    commands = [];
+    batches = [];
+  }
+  if (message.type === 'stats') process.send!({ type: 'stats', ...timing, commands, batches });
   if (message.type === 'stop') {
     if (worker.getState() === 'RUNNING') worker.shutdown();
   }

@@ -69,6 +69,12 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().optional(),
   /** Record store write path for changed records: `auto` asks the server; tests force each path (README: MongoDB vs FerretDB guarantees). */
   RECORD_STORE_WRITE_PATH: z.enum(['auto', 'mongodb', 'ferretdb']).default('auto'),
+  /**
+   * Shop workflows a worker keeps in memory between their tasks (Temporal's workflow cache); an evicted one is
+   * replayed from its history on its next signal or timer. About 1.6 MB each (docs/scaling.md M4): size it to
+   * the shops per worker and the heap to it (Temporal's own default follows the heap limit, ~10 under a small one).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(200),
   /** OpenTelemetry collector base URL (OTLP/HTTP, e.g. http://otel-collector:4318); unset = tracing off. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), z.string().url()]).optional(),
   /** The vendor's endpoint that receives each shop's committed changes as signed events (README: For the vendor's system); unset = off. */
@@ -119,6 +125,7 @@ export interface Config {
   recordStoreWritePath: 'auto' | 'mongodb' | 'ferretdb';
   trustProxyHops: number;
   webhookSignalsInFlight: number;
+  workerMaxCachedWorkflows: number;
   metricsToken: string | undefined;
   /** OpenTelemetry tracing (src/tracing): on when an OTLP endpoint is set. */
   tracing: { otlpEndpoint: string | undefined };
@@ -197,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defa
     recordStoreWritePath: e.RECORD_STORE_WRITE_PATH,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     webhookSignalsInFlight: e.WEBHOOK_SIGNALS_IN_FLIGHT,
+    workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     metricsToken: e.METRICS_TOKEN || undefined,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined },
     vendorEvents: e.VENDOR_EVENTS_URL

@@ -8,8 +8,7 @@ import type { Express } from 'express';
 import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/connection.js';
 import { createRecordStore } from './db/record-store.js';
-import { createApp } from './http/app.js';
-import { createWebhookShopCache, type WebhookShopCache } from './http/webhooks/webhook-shop-cache.js';
+import type { WebhookShopCache } from './http/webhooks/webhook-shop-cache.js';
 import type { AppDeps } from './http/deps.js';
 import { createLogger, type Logger } from './logger.js';
 import { useFleetSource } from './metrics/fleet.js';
@@ -19,7 +18,6 @@ import { createCredentialsCipher } from './security/credentials-cipher.js';
 import { createSessionTokens } from './security/session-token.js';
 import { createWebhookUrlKeys } from './shops/webhook-url-key.js';
 import { createNativeConnection, createTemporalClient } from './temporal/connection.js';
-import { createWorker } from './temporal/worker.js';
 import { activeTracing, startTracing } from './tracing/tracing.js';
 import { startUninstallSweep } from './temporal/uninstall-sweep.js';
 import { installSdkRuntime } from './temporal/sdk-runtime.js';
@@ -74,6 +72,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
 
   if (role === 'worker' || role === 'both') {
     installSdkRuntime(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN');
+    // Loaded for the worker role only: the activities, the Temporal worker package and its bundler.
+    const { createWorker } = await import('./temporal/worker.js');
     const connection = await createNativeConnection(config.temporal);
     const worker = await createWorker({
       connection,
@@ -106,6 +106,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   }
 
   if (role === 'api' || role === 'both') {
+    // Loaded for the API role only: a worker process does not hold Express, the routes and their dependencies.
+    const [{ createApp }, { createWebhookShopCache }] = await Promise.all([
+      import('./http/app.js'),
+      import('./http/webhooks/webhook-shop-cache.js'),
+    ]);
     const publicKeys =
       options.publicKeys ??
       createPublicKeySource({

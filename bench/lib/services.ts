@@ -1,7 +1,8 @@
 // Services for one benchmark run: a Temporal dev server (no UI) and FerretDB on free loopback ports in a
-// temporary data dir, the workflow bundle built once (and written to a file for worker child processes),
-// and a Config factory giving every benchmark its own database and task queue.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// temporary data dir, the workflow bundle built once (for workers in this process), the compiled worker for
+// worker child processes (compiled-worker.ts), and a Config factory giving every benchmark its own database
+// and task queue.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -10,14 +11,15 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { startFerretDb, type FerretDbServer } from '../../src/local/ferretdb-server.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/local/temporal-dev-server.js';
 import { bundleWorkflows } from '../../src/temporal/worker.js';
+import { ensureCompiledWorker, type CompiledWorker } from './compiled-worker.js';
 
 export interface BenchServices {
   dataDir: string;
   temporal: TemporalDevServer;
   ferret: FerretDbServer;
   bundle: WorkflowBundleWithSourceMap;
-  /** The bundle's code on disk, for worker child processes (`workflowBundle: { codePath }`). */
-  bundlePath: string;
+  /** The compiled worker child and the prebuilt bundle it loads (`workflowBundle: { codePath }`). */
+  worker: CompiledWorker;
   /** Environment for a Config (and for child processes, which load it through src/config.ts). */
   env(name: string, overrides?: Record<string, string>): Record<string, string>;
   /** A fresh database and task queue: the env (for child processes) and the Config loaded from it. */
@@ -30,13 +32,12 @@ export interface BenchServices {
 export async function startServices(log: (line: string) => void): Promise<BenchServices> {
   const dataDir = mkdtempSync(join(tmpdir(), 'upgates-bench-'));
   const started = Date.now();
+  const worker = ensureCompiledWorker(log);
   const [temporal, ferret, bundle] = await Promise.all([
     startTemporalDevServer({ dataDir, ui: false }),
     startFerretDb({ dataDir, database: 'bench' }),
     bundleWorkflows(),
   ]);
-  const bundlePath = join(dataDir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
   log(`services ready in ${Date.now() - started} ms (Temporal ${temporal.address}, FerretDB ${ferret.uri}, data ${dataDir})`);
   const env = (name: string, overrides: Record<string, string> = {}) => {
     const suffix = `${name}_${randomBytes(3).toString('hex')}`;
@@ -56,7 +57,7 @@ export async function startServices(log: (line: string) => void): Promise<BenchS
     temporal,
     ferret,
     bundle,
-    bundlePath,
+    worker,
     env,
     setup(name, overrides) {
       const e = env(name, overrides);

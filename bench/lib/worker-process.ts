@@ -1,16 +1,18 @@
-// Starts bench/worker-child.ts in a child process and reads its memory from /proc (VmRSS now, VmHWM peak;
-// writing 5 to clear_refs resets the peak, Linux >= 4.0).
+// Starts the bench's worker child (bench/worker-child.ts, compiled: see compiled-worker.ts) in a child process
+// and reads its memory from /proc (VmRSS now, VmHWM peak; writing 5 to clear_refs resets the peak, Linux >= 4.0).
 import { fork, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { childProcessEnv } from '../../src/config.js';
-
-const childPath = fileURLToPath(new URL('../worker-child.ts', import.meta.url));
+import type { CompiledWorker } from './compiled-worker.js';
 
 export interface WorkerTiming {
   upsertMs: number;
   upsertCalls: number;
   upsertRecords: number;
+  /** Database commands sent by the worker (driver command monitoring): start time (epoch ms) and name. */
+  commands: Array<{ at: number; name: string }>;
+  /** The record store writes in call order: resource and record count. */
+  batches: Array<{ resource: string; size: number; expectNew: boolean }>;
 }
 
 export interface WorkerProcess {
@@ -18,16 +20,18 @@ export interface WorkerProcess {
   /** Current and peak resident set size in MB. */
   memory(): { rssMb: number; peakMb: number };
   resetPeak(): boolean;
+  /** Zeroes the write timing, the command counts and the batch list. */
+  resetCounters(): void;
   timing(): Promise<WorkerTiming>;
   stop(): Promise<void>;
 }
 
 /** `logFile` takes the child's output (the SDK core logs slow workflow tasks at WARN, which is expected under load). */
-export async function startWorkerProcess(env: Record<string, string>, bundlePath: string, logFile: string): Promise<WorkerProcess> {
+export async function startWorkerProcess(env: Record<string, string>, compiled: CompiledWorker, logFile: string): Promise<WorkerProcess> {
   const out = openSync(logFile, 'a');
-  const child: ChildProcess = fork(childPath, [bundlePath], {
+  const child: ChildProcess = fork(compiled.childPath, [compiled.bundlePath], {
     env: childProcessEnv(env),
-    execArgv: ['--import', 'tsx'],
+    execArgv: compiled.execArgv,
     stdio: ['ignore', out, out, 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -58,6 +62,7 @@ export async function startWorkerProcess(env: Record<string, string>, bundlePath
         return false;
       }
     },
+    resetCounters: () => child.send({ type: 'reset' }),
     timing: () =>
       new Promise<WorkerTiming>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('worker child did not answer stats')), 10_000);
@@ -65,7 +70,13 @@ export async function startWorkerProcess(env: Record<string, string>, bundlePath
           if (m.type !== 'stats') return;
           clearTimeout(timer);
           child.off('message', onMessage);
-          resolve({ upsertMs: m.upsertMs, upsertCalls: m.upsertCalls, upsertRecords: m.upsertRecords });
+          resolve({
+            upsertMs: m.upsertMs,
+            upsertCalls: m.upsertCalls,
+            upsertRecords: m.upsertRecords,
+            commands: m.commands,
+            batches: m.batches,
+          });
         };
         child.on('message', onMessage);
         child.send({ type: 'stats' });

@@ -42,6 +42,14 @@ interface ClaimDoc {
 
 export function createChangeSequence(models: Pick<Models, 'RecordChangeClaim' | 'SyncedRecord'>) {
   const { RecordChangeClaim, SyncedRecord } = models;
+  /**
+   * Per shop, the number this instance claimed and then committed itself, when that claim's read saw no other
+   * open claim. The next claim tries n + 1 without reading the claims first (one statement instead of two per
+   * write batch): claims take the highest + 1, so any claim made since (a zombie's, another process's) holds
+   * n + 1 itself and the insert fails as a duplicate, which falls back to the full read. An older open claim
+   * cannot exist: the claim of n aborted every one it read, and one made meanwhile would have collided with n.
+   */
+  const committedAlone = new Map<string, number>();
 
   async function claims(shopToken: string): Promise<ClaimDoc[]> {
     return RecordChangeClaim.find({ shopToken }, { _id: 0, seq: 1, kind: 1, aborted: 1, at: 1 }).lean<ClaimDoc[]>();
@@ -54,6 +62,16 @@ export function createChangeSequence(models: Pick<Models, 'RecordChangeClaim' | 
 
   /** Takes the shop's next sequence number; aborts older claims left open by dead or zombie writers. */
   async function claim(shopToken: string, now: Date): Promise<number> {
+    const known = committedAlone.get(shopToken);
+    committedAlone.delete(shopToken);
+    if (known !== undefined && (known + 1) % PRUNE_EVERY !== 0) {
+      try {
+        await RecordChangeClaim.create({ shopToken, seq: known + 1, kind: 'claim', at: now });
+        return known + 1;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error; // someone claimed since: read them all
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       const docs = await claims(shopToken);
       const seq = Math.max(0, ...docs.filter((d) => d.kind === 'claim').map((d) => d.seq)) + 1;
@@ -87,7 +105,10 @@ export function createChangeSequence(models: Pick<Models, 'RecordChangeClaim' | 
   async function commit(shopToken: string, seq: number, now: Date): Promise<void> {
     let current = seq;
     for (;;) {
-      if (await resolve(shopToken, current, false, now)) return;
+      if (await resolve(shopToken, current, false, now)) {
+        committedAlone.set(shopToken, current);
+        return;
+      }
       const next = await claim(shopToken, now);
       await SyncedRecord.updateMany({ shopToken, seq: current, firstSeq: current }, { $set: { seq: next, firstSeq: next } });
       await SyncedRecord.updateMany({ shopToken, seq: current }, { $set: { seq: next } });

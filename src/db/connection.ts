@@ -10,9 +10,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function connectDatabase(uri: string): Promise<Database> {
+/** `monitorCommands`: the driver emits `commandStarted` events (the benchmark counts database commands). */
+export async function connectDatabase(uri: string, options: { monitorCommands?: boolean } = {}): Promise<Database> {
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 5_000,
+    ...(options.monitorCommands ? { monitorCommands: true } : {}),
     // FerretDB (our local MongoDB-compatible store) has no retryable writes; real MongoDB keeps the default.
     retryWrites: false,
     autoIndex: true,

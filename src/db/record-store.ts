@@ -174,7 +174,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
       try {
         await SyncedRecord.insertMany(
           fresh.map((record) => liveDocument(shopToken, resource, record, now, seq, seq)),
-          { ordered: false },
+          { ordered: false, lean: true },
         );
         written += fresh.length;
       } catch (error) {
@@ -222,7 +222,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
             ...liveDocument(shopToken, resource, record, now, seq, firstSeq ?? seq),
             slot: slot === 1 ? 0 : 1,
           })),
-          { ordered: false },
+          { ordered: false, lean: true },
         );
         progress();
         await SyncedRecord.deleteMany({ _id: { $in: part.map((c) => c.id) } });
@@ -257,7 +257,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     try {
       await SyncedRecord.insertMany(
         [...latest.values()].map((record) => liveDocument(shopToken, resource, record, now, seq, seq)),
-        { ordered: false },
+        { ordered: false, lean: true },
       );
       return { written: latest.size, skippedAsOlder: 0 };
     } catch (error) {
@@ -439,9 +439,7 @@ export async function readLiveRecords(
   options: { withData?: boolean; where?: Record<string, unknown> } = {},
 ): Promise<LiveRecord[]> {
   const live = { shopToken, resource, deleted: false };
-  const newestBefore = options.where
-    ? newestPerRecord(await SyncedRecord.find(live, { _id: 1, recordId: 1 }).lean())
-    : undefined;
+  const newestBefore = options.where ? newestPerRecord(await SyncedRecord.find(live, { _id: 1, recordId: 1 }).lean()) : undefined;
   const docs = await SyncedRecord.find(
     { ...live, ...options.where },
     { _id: 1, recordId: 1, lastUpdateTime: 1, syncedAt: 1, ...(options.withData === false ? {} : { data: 1 }) },
@@ -527,9 +525,14 @@ function duplicateKeyIndexes(error: unknown): number[] | null {
   return e.writeErrors.map((w) => w.index ?? w.err?.index ?? -1).filter((i) => i >= 0);
 }
 
-/** The stored form of a live (not deleted) record version; one shape for every write path. */
+/**
+ * The stored form of a live (not deleted) record version; one shape for every write path. Complete (every schema
+ * field, `slot` included), because it is inserted `lean`: mongoose neither builds a document per record nor
+ * deep-copies `data` for it (CPU an initial sync needs for parsing its next wave meanwhile), so no default applies.
+ */
 function liveDocument(shopToken: string, resource: string, record: RecordVersion, now: Date, seq: number, firstSeq: number) {
   return {
+    slot: 0,
     shopToken,
     resource,
     recordId: record.recordId,

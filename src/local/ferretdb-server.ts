@@ -14,14 +14,30 @@ export interface FerretDbServer {
   stop(): Promise<void>;
 }
 
-export async function startFerretDb(options: { dataDir: string; port?: number; database?: string }): Promise<FerretDbServer> {
+/**
+ * SQLite pragmas for every database FerretDB opens (its `--sqlite-url` query; FerretDB 1.24 adds its defaults
+ * for the ones not given: busy_timeout(10000), journal_mode(wal), auto_vacuum(none), see
+ * internal/backends/sqlite/metadata/pool/uri.go). SQLite's own default in WAL mode is synchronous FULL (an
+ * fsync per commit).
+ */
+export const LOCAL_SQLITE_PRAGMAS: readonly string[] = [];
+
+export async function startFerretDb(options: {
+  dataDir: string;
+  port?: number;
+  database?: string;
+  /** Replaces LOCAL_SQLITE_PRAGMAS (the benchmark compares settings). */
+  sqlitePragmas?: readonly string[];
+}): Promise<FerretDbServer> {
   const binary = ensureFerretDb();
   const port = options.port ?? (await freePort());
   const sqliteDir = join(options.dataDir, 'ferretdb');
   mkdirSync(sqliteDir, { recursive: true });
+  const pragmas = options.sqlitePragmas ?? LOCAL_SQLITE_PRAGMAS;
+  const query = pragmas.map((p) => `_pragma=${encodeURIComponent(p)}`).join('&');
   const args = [
     '--handler=sqlite',
-    `--sqlite-url=file:${sqliteDir}/`,
+    `--sqlite-url=file:${sqliteDir}/${query ? `?${query}` : ''}`,
     `--listen-addr=127.0.0.1:${port}`,
     `--state-dir=${sqliteDir}`,
     // The debug HTTP listener defaults to a fixed port (8088); several instances (tests, dev) would collide.

@@ -49,6 +49,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       : {}),
     activities: createActivities(options.deps),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 50,
+    // Set, not derived: the SDK's default follows the heap limit and drops to ~10 under a capped heap.
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
     // Bounded shutdown: activities get a few seconds to finish, then are cancelled (Temporal retries them).
     shutdownGraceTime: '5 seconds',
     shutdownForceTime: '15 seconds',

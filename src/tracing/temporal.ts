@@ -8,12 +8,8 @@
 //   inside an activity are its children.
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
-} from '@temporalio/interceptors-opentelemetry';
+import { createRequire } from 'node:module';
+import type * as InterceptorsModule from '@temporalio/interceptors-opentelemetry';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry/lib/workflow/index.js';
@@ -24,8 +20,11 @@ const sourceModule = fileURLToPath(new URL('./workflow-interceptors.ts', import.
 /** The workflow interceptor module webpack bundles into the traced workflow bundle. */
 export const workflowTracingModule = existsSync(sourceModule) ? sourceModule : sourceModule.replace(/\.ts$/, '.js');
 
+// Loaded only when tracing is on (a CommonJS package; with the OpenTelemetry SDK it loads, tens of MB unused otherwise).
+const interceptors = () => createRequire(import.meta.url)('@temporalio/interceptors-opentelemetry') as typeof InterceptorsModule;
+
 export function tracingClientInterceptors(tracing: Tracing | undefined): { workflow: WorkflowClientInterceptor[] } | undefined {
-  return tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  return tracing ? { workflow: [new (interceptors().OpenTelemetryWorkflowClientInterceptor)()] } : undefined;
 }
 
 /** Worker options that add tracing: activity interceptors and the sink workflow spans leave the sandbox by. */
@@ -34,6 +33,7 @@ export function tracingWorkerOptions(tracing: Tracing | undefined): {
   sinks?: InjectedSinks<OpenTelemetrySinks>;
 } {
   if (!tracing) return {};
+  const { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } = interceptors();
   return {
     interceptors: {
       activity: [

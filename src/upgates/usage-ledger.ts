@@ -4,7 +4,7 @@
 // Counting is awaited, once per HTTP attempt, BEFORE the request is sent: nothing sits in a memory buffer
 // that a crash could lose, and if MongoDB is unreachable the call is not made (fail closed: an uncounted
 // call is worse than a delayed one). The cost is one small upsert per API call, which is cheap next to the
-// API round-trip. Attempts that end in 401/429/5xx/timeouts are counted too: Upgates sees them as calls.
+// API round-trip; calls of a shop made together (a wave of 3 pages) share one upsert. Attempts that end in 401/429/5xx/timeouts are counted too: Upgates sees them as calls.
 //
 // Writes for one shop are serialised in the process. FerretDB 1.24 (SQLite) applies `$inc` as an unlocked
 // read-modify-write: 30 concurrent increments of one document were measured to store 2, with no error.
@@ -58,24 +58,60 @@ function serialised(key: string, write: () => Promise<void>): Promise<void> {
   return next;
 }
 
+/** Calls of one shop and day waiting for their shared increment; sealed once its write starts. */
+interface PendingIncrement {
+  counts: Map<string, number>;
+  total: number;
+  at: Date;
+  sealed: boolean;
+  stored: Promise<void>;
+}
+
 export class MongoUsageLedger implements UsageLedger {
   private readonly model;
+  /** Per shop and day, the increment that has not started writing yet (calls made meanwhile join it). */
+  private readonly pending = new Map<string, PendingIncrement>();
 
   constructor(connection: Connection) {
     this.model = apiUsageModel(connection);
   }
 
+  /**
+   * Calls made together share one increment: a wave of 3 page requests costs one update, not three. Each caller
+   * still resolves only once its call is stored (fail closed, as before); a call made while a write is running
+   * joins the next one. The write waits one event-loop turn, so calls started in the same turn meet.
+   */
   record(shopToken: string, access: Access, at: Date = new Date()): Promise<void> {
-    return serialised(shopToken, () => this.increment(shopToken, access, at));
+    const key = `${shopToken}\u0000${utcDay(at)}`;
+    const open = this.pending.get(key);
+    if (open && !open.sealed) {
+      open.counts.set(accessKey(access), (open.counts.get(accessKey(access)) ?? 0) + 1);
+      open.total++;
+      if (at > open.at) open.at = at;
+      return open.stored;
+    }
+    const increment: PendingIncrement = {
+      counts: new Map([[accessKey(access), 1]]),
+      total: 1,
+      at,
+      sealed: false,
+      stored: Promise.resolve(),
+    };
+    this.pending.set(key, increment);
+    increment.stored = serialised(shopToken, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      increment.sealed = true;
+      if (this.pending.get(key) === increment) this.pending.delete(key);
+      await this.increment(shopToken, increment);
+    });
+    return increment.stored;
   }
 
-  private async increment(shopToken: string, access: Access, at: Date): Promise<void> {
+  private async increment(shopToken: string, increment: PendingIncrement): Promise<void> {
+    const inc: Record<string, number> = { total: increment.total };
+    for (const [field, n] of increment.counts) inc[`counts.${field}`] = n;
     const update = () =>
-      this.model.updateOne(
-        { shopToken, day: utcDay(at) },
-        { $inc: { [`counts.${accessKey(access)}`]: 1, total: 1 }, $set: { updatedAt: at } },
-        { upsert: true },
-      );
+      this.model.updateOne({ shopToken, day: utcDay(increment.at) }, { $inc: inc, $set: { updatedAt: increment.at } }, { upsert: true });
     try {
       await update();
     } catch (err) {

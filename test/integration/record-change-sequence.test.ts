@@ -123,6 +123,37 @@ describe.each(['mongodb', 'ferretdb'] as const)('change sequence (%s write path)
     expect(late.map((c) => [c.id, (c.data as { by: string }).by])).toEqual([['z', 'zombie']]);
   });
 
+  it("a batch after this store's own committed batch claims without reading the claims; another writer's claim in between is still found", async () => {
+    const shop = `${run}-fast`;
+    const monitored = await connectDatabase(inject('mongoUri').replace(/\/([^/?]+)(\?|$)/, `/${db.connection.name}$2`), {
+      monitorCommands: true,
+    });
+    try {
+      const claimReads: string[] = [];
+      monitored.connection.getClient().on('commandStarted', (e: { commandName: string; command: Record<string, unknown> }) => {
+        if (e.commandName === 'find' && e.command.find === db.models.RecordChangeClaim.collection.collectionName)
+          claimReads.push(e.commandName);
+      });
+      const own = createRecordStore(monitored.models, { writePath });
+      await own.upsertMany(shop, 'orders', [v('f1', 1)], new Date(), { expectNew: true });
+      expect(claimReads).toHaveLength(1); // the first claim reads
+      await own.upsertMany(shop, 'orders', [v('f2', 1)], new Date(), { expectNew: true });
+      expect(claimReads).toHaveLength(1); // the next one does not
+      // Another writer (a zombie attempt, another process) claims and stalls: the next batch meets its number,
+      // reads, and aborts it (the zombie test above shows what a reader then sees).
+      const other = await createChangeSequence(db.models).claim(shop, new Date());
+      await own.upsertMany(shop, 'orders', [v('f3', 1)], new Date(), { expectNew: true });
+      expect(claimReads).toHaveLength(2);
+      const seqs = [await seqOf(shop, 'f1'), await seqOf(shop, 'f2'), await seqOf(shop, 'f3')];
+      expect(seqs[1]).toBe(seqs[0]! + 1);
+      expect(seqs[2]).toBe(other + 1);
+      const ends = await db.models.RecordChangeClaim.find({ shopToken: shop, kind: 'end', seq: other }).lean();
+      expect(ends.map((e) => e.aborted)).toEqual([true]);
+    } finally {
+      await monitored.close();
+    }
+  });
+
   it('a claim left open by a dead writer holds readers back until it is stale, then its writes are read', async () => {
     const shop = `${run}-dead`;
     const sequence = createChangeSequence(db.models);

@@ -11,7 +11,7 @@ const run = `ledger-${Date.now()}`;
 const at = new Date('2031-02-03T10:00:00Z');
 
 beforeAll(async () => {
-  connection = await mongoose.createConnection(inject('mongoUri'), { retryWrites: false }).asPromise();
+  connection = await mongoose.createConnection(inject('mongoUri'), { retryWrites: false, monitorCommands: true }).asPromise();
   await apiUsageModel(connection).init();
   ledger = new MongoUsageLedger(connection);
 });
@@ -30,6 +30,36 @@ describe('MongoUsageLedger', () => {
     expect(await apiUsageModel(connection).countDocuments({ shopToken: shop })).toBe(1);
     const raw = await apiUsageModel(connection).collection.findOne({ shopToken: shop });
     expect(raw?.['counts']).toEqual({ orders_GET: 20, orders_PUT: 10 });
+  });
+
+  it('calls made together share one update; each resolves only once its call is stored', async () => {
+    const shop = `${run}-wave`;
+    const waveDay = new Date('2031-03-03T10:00:00Z'); // another day: the summary test below counts 2031-02-03
+    const updates: string[] = [];
+    const client = connection.getClient();
+    const onStarted = (e: { commandName: string; command: Record<string, unknown> }) => {
+      if (e.commandName === 'update' && JSON.stringify(e.command).includes(shop)) updates.push(e.commandName);
+    };
+    client.on('commandStarted', onStarted);
+    try {
+      // A wave: three page requests at once, then the next wave while nothing else is pending.
+      await Promise.all([
+        ledger.record(shop, 'orders:GET', waveDay),
+        ledger.record(shop, 'orders:GET', waveDay),
+        ledger.record(shop, 'products:GET', waveDay),
+      ]);
+      expect((await ledger.getUsage(shop, '2031-03-03')).total).toBe(3);
+      await Promise.all([ledger.record(shop, 'orders:GET', waveDay), ledger.record(shop, 'orders:GET', waveDay)]);
+    } finally {
+      client.off('commandStarted', onStarted);
+    }
+    expect(await ledger.getUsage(shop, '2031-03-03')).toEqual({
+      shopToken: shop,
+      day: '2031-03-03',
+      total: 5,
+      counts: { 'orders:GET': 4, 'products:GET': 1 },
+    });
+    expect(updates).toHaveLength(2);
   });
 
   it('days are separate and the summary adds shops up', async () => {

@@ -1,0 +1,57 @@
+// The database floor of an initial sync: the record store alone writing the records the sync stored, in the
+// same batches (resource, size, insert-first flag, call order) the worker's store saw, into a fresh database,
+// with no API, no Temporal and no activity around it. An initial sync cannot be faster than this on the same
+// store, so time / max(API bound, floor) says how much the sync loop adds.
+import { connectDatabase } from '../../src/db/connection.js';
+import { createRecordStore, type RecordVersion } from '../../src/db/record-store.js';
+import type { SyncedRecordModel } from '../../src/db/models/synced-record.js';
+import type { WorkerTiming } from './worker-process.js';
+
+export interface FloorRun {
+  seconds: number;
+  records: number;
+  /** Database commands the store sent (driver command monitoring), index creation excluded. */
+  commands: number;
+}
+
+/** The records of one shop as the sync stored them, per resource in insertion order. */
+export async function storedRecords(SyncedRecord: SyncedRecordModel, shopToken: string): Promise<Map<string, RecordVersion[]>> {
+  const docs = (await SyncedRecord.find({ shopToken, deleted: false }, { resource: 1, recordId: 1, data: 1, lastUpdateTime: 1 })
+    .sort({ _id: 1 })
+    .lean()) as Array<{ resource: string; recordId: string; data: Record<string, unknown>; lastUpdateTime: Date | null }>;
+  const byResource = new Map<string, RecordVersion[]>();
+  for (const doc of docs) {
+    const list = byResource.get(doc.resource) ?? [];
+    list.push({ recordId: doc.recordId, data: doc.data, lastUpdateTime: doc.lastUpdateTime ?? null });
+    byResource.set(doc.resource, list);
+  }
+  return byResource;
+}
+
+export async function measureDatabaseFloor(
+  uri: string,
+  shopToken: string,
+  records: Map<string, RecordVersion[]>,
+  batches: WorkerTiming['batches'],
+): Promise<FloorRun> {
+  const db = await connectDatabase(uri, { monitorCommands: true });
+  let commands = 0;
+  db.connection.getClient().on('commandStarted', () => commands++);
+  const store = createRecordStore(db.models);
+  const taken = new Map<string, number>();
+  let written = 0;
+  const started = performance.now();
+  try {
+    for (const batch of batches) {
+      const from = taken.get(batch.resource) ?? 0;
+      const part = (records.get(batch.resource) ?? []).slice(from, from + batch.size);
+      taken.set(batch.resource, from + part.length);
+      if (part.length === 0) continue;
+      await store.upsertMany(shopToken, batch.resource, part, new Date(), { expectNew: batch.expectNew });
+      written += part.length;
+    }
+    return { seconds: (performance.now() - started) / 1000, records: written, commands };
+  } finally {
+    await db.close();
+  }
+}
