@@ -168,7 +168,7 @@ describe('flush', () => {
 
   it("a deleted variant's product is fetched at the next flush without a backoff", () => {
     const m = liveShop();
-    onWebhookBatches(m, [{ resource: 'variants', action: 'delete', items: [{ id: 'v1', time: 't' }] }], T0, settings);
+    onWebhookBatches(m, [{ resource: 'productVariants', action: 'delete', items: [{ id: 'v1', time: 't' }] }], T0, settings);
     const flush = beginFlush(m);
     recordTombstones(m, flush, { tombstoned: 1, refetch: { products: ['p7'] } }, T0 + 100);
     endFlush(m, flush, T0 + 200);
