@@ -25,7 +25,7 @@ import type {
 } from '@temporalio/workflow';
 import { webhookSignal } from '../../workflows/messages.js';
 
-/** Activities of a shop workflow flush (workflows/shop-sync.ts flush()); `noteShopSync` is its last step. */
+/** Activities of a shop workflow flush (workflows/shop-sync-steps.ts flush()); `noteShopSync` is its last step. */
 const FLUSH_ACTIVITIES = new Set(['fetchAndUpsert', 'applyTombstones']);
 const FLUSH_END_ACTIVITY = 'noteShopSync';
 /** Deliveries linked to one flush at most (a flood coalesces thousands; the first few tell the story). */
