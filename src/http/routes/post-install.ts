@@ -1,15 +1,14 @@
 // POST /upgates/install — activation. Upgates gives up after 5 s and wants HTTP 200 with {"error": bool}.
-// Store (encrypted) credentials, then update-with-start install:<token> and answer with its early result
-// (owner read, account paired) when it comes in time; otherwise {"error": false} while the workflow goes on,
-// but only when Temporal accepted the start: with Temporal down the owner must hear an error and activate
+// Store (encrypted) credentials, then start install:<token> and answer with its early result (owner read,
+// account paired) when it comes in time (lifecycle/install-answer.ts); otherwise {"error": false} while the
+// workflow goes on, but only when Temporal accepted the start: with Temporal down the owner must hear an error and activate
 // again (Upgates never calls twice by itself). Every Temporal call here has a deadline inside the 5 s.
 import express, { type RequestHandler } from 'express';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { installWorkflow } from '../../../workflows/install.js';
-import { credentialsChangedSignal, installAnswerUpdate, type InstallAnswer } from '../../../workflows/messages.js';
+import type { Client } from '@temporalio/client';
+import { credentialsChangedSignal } from '../../../workflows/messages.js';
 import { cancelPurgeSignal } from '../../../workflows/uninstall.js';
 import { signalShopIfRunning } from '../../temporal/shop-workflow-client.js';
-import { installWorkflowId, uninstallWorkflowId } from '../../temporal/workflow-ids.js';
+import { uninstallWorkflowId } from '../../temporal/workflow-ids.js';
 import { createShopStore, type BeginInstallOutcome } from '../../db/shop-store.js';
 import { withDatabaseDeadline } from '../database-deadline.js';
 import { installBodySchema, type InstallBody } from '../lifecycle/callback-schemas.js';
@@ -17,16 +16,9 @@ import { refuseInstallApiUrl } from '../lifecycle/install-api-url-check.js';
 import { unmappedVersions } from '../lifecycle/lifecycle-metrics.js';
 import { TEMPORAL_CALL_DEADLINE_MS, withTemporalDeadline } from '../lifecycle/temporal-deadline.js';
 import { verifyCallback } from '../lifecycle/verify-callback.js';
+import { answerInstall } from '../lifecycle/install-answer.js';
 import { installManifestVersion } from '../lifecycle/version-mapping.js';
 import type { AppDeps } from '../deps.js';
-
-/** Time left for the "was the start accepted?" probe after the answer wait ran out. */
-const START_PROBE_MS = 600;
-
-const TEMPORARILY_UNAVAILABLE: InstallAnswer = {
-  error: true,
-  message: 'The add-on service is temporarily unavailable. Please try activating the add-on again in a few minutes.',
-};
 
 export const postInstall = (deps: AppDeps): RequestHandler[] => [
   (_req, res, next) => {
@@ -63,7 +55,14 @@ export const postInstall = (deps: AppDeps): RequestHandler[] => [
       return;
     }
     if (outcome === 'reinstall') await cancelPendingPurge(deps.temporal, body.token);
-    res.json(await startInstall(deps, body.token, res.locals.arrivedAt as number));
+    const answerBy = (res.locals.arrivedAt as number) + deps.config.installAnswerTimeoutMs;
+    res.json(
+      await answerInstall(
+        { temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, logger: deps.logger },
+        body.token,
+        answerBy,
+      ),
+    );
   },
 ];
 
@@ -92,59 +91,6 @@ async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<B
     },
     webhookKeyHashFor: hashFor,
   });
-}
-
-async function startInstall(deps: AppDeps, shopToken: string, arrivedAt: number): Promise<InstallAnswer> {
-  const startWorkflowOperation = new WithStartWorkflowOperation(installWorkflow, {
-    workflowId: installWorkflowId(shopToken),
-    taskQueue: deps.config.temporal.taskQueue,
-    args: [{ shopToken }],
-    // Concurrent or repeated callbacks attach to the running install instead of starting another.
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    staticSummary: `Install of shop ${shopToken}`,
-  });
-  const answerBy = arrivedAt + deps.config.installAnswerTimeoutMs;
-  const update = withTemporalDeadline(deps.temporal, answerBy, () =>
-    deps.temporal.workflow.executeUpdateWithStart(installAnswerUpdate, { startWorkflowOperation }),
-  );
-  let startAccepted = false;
-  startWorkflowOperation.workflowHandle().then(
-    () => (startAccepted = true),
-    () => undefined,
-  );
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, answerBy - Date.now()))));
-  let unreachable = false;
-  try {
-    const answer = await Promise.race([update, timeout]);
-    if (answer !== 'timeout') return answer;
-  } catch (error) {
-    // No connection at all: the request never reached Temporal, so there is nothing to probe for.
-    unreachable = /UNAVAILABLE/.test(`${(error as Error).message} ${String((error as { cause?: unknown }).cause)}`);
-    deps.logger.warn({ shopToken, err: error }, 'install update did not complete in time');
-  } finally {
-    clearTimeout(timer);
-    update.catch((error: unknown) => deps.logger.warn({ shopToken, err: error }, 'install update failed after the answer was sent'));
-  }
-  // Out of time. {"error": false} is honest only if Temporal holds the install workflow now.
-  if (startAccepted || (!unreachable && (await installWorkflowRunning(deps, shopToken)))) {
-    deps.logger.warn({ shopToken }, 'install answer not ready in time; answering error:false while the workflow continues');
-    return { error: false, message: '' };
-  }
-  deps.logger.error({ shopToken }, 'could not start the install workflow (Temporal unreachable?); the owner is asked to activate again');
-  return TEMPORARILY_UNAVAILABLE;
-}
-
-/** True when install:<token> runs; false when it does not or Temporal cannot say within START_PROBE_MS. */
-async function installWorkflowRunning(deps: AppDeps, shopToken: string): Promise<boolean> {
-  try {
-    const description = await withTemporalDeadline(deps.temporal, Date.now() + START_PROBE_MS, () =>
-      deps.temporal.workflow.getHandle(installWorkflowId(shopToken)).describe(),
-    );
-    return description.status.name === 'RUNNING';
-  } catch {
-    return false;
-  }
 }
 
 async function cancelPendingPurge(client: Client, shopToken: string): Promise<void> {
