@@ -218,9 +218,13 @@ export function createSyncActivities(deps: ActivityDeps) {
         skipNotGranted({ nextPage: null, totalPages: 0, records: 0 }, async () => {
           const resource = input.resource as MirroredResource;
           const { client } = await clientForShop(deps, input.shopToken);
+          // A full (first) sync writes mostly new records: insert first, fall back per record to the guard. The
+          // read a guarded write starts with is no index lookup on FerretDB (only a lone `_id` filter is), so it
+          // costs time in proportion to every shop's records: the fleet bench's largest database cost.
+          const expectNew = !input.lastUpdateTimeFrom;
           if (!PAGINATED.has(resource)) {
             const items = await fetchCodeList(client, resource, input.priority);
-            return { nextPage: null, totalPages: 1, records: await upsertItems(input.shopToken, resource, items) };
+            return { nextPage: null, totalPages: 1, records: await upsertItems(input.shopToken, resource, items, expectNew) };
           }
           const query: Record<string, string> = {};
           if (input.creationTimeFrom) query.creation_time_from = apiTime(input.creationTimeFrom);
@@ -229,8 +233,6 @@ export function createSyncActivities(deps: ActivityDeps) {
           if (resource === 'orders')
             Object.assign(query, { order_by: input.lastUpdateTimeFrom ? 'last_update_time' : 'creation_time', order_dir: 'asc' });
 
-          // A full (first) sync writes mostly new records: insert first, fall back per record to the guard.
-          const expectNew = !input.lastUpdateTimeFrom;
           type Page = Awaited<ReturnType<typeof client.getPage>>;
           return syncPageWaves<Page>({
             resource,

@@ -11,6 +11,7 @@ import { startBenchApp } from './lib/app.js';
 import { startWorkerProcess } from './lib/worker-process.js';
 import { profileActivities } from './lib/activity-profile.js';
 import { formatCpu, startCpuPhase } from './lib/cpu.js';
+import { formatCommandProfile, profileCommands } from './lib/command-profile.js';
 import { fmt, mean, pool, sleep, until } from './lib/stats.js';
 import type { BenchContext } from './lib/context.js';
 import type { BenchResult, Row } from './lib/report.js';
@@ -112,6 +113,8 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
       temporal: ctx.services.temporal.process.child.pid,
       ferretdb: ctx.services.ferret.process.child.pid,
     });
+    worker.resetCounters();
+    const startedAt = Date.now();
     const started = performance.now();
     await pool(fleetTokens, concurrency, install);
     const answeredSeconds = (performance.now() - started) / 1000;
@@ -138,6 +141,12 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     ).catch(() => notLive());
     const liveSeconds = (performance.now() - started) / 1000;
     const fleetCores = fleetCpu();
+    // The worker's database commands in the same window: what its activities waited for.
+    const commandProfile = profileCommands(
+      (await worker.timing()).commands.filter((c) => c.at >= startedAt),
+      Date.now() - startedAt,
+    );
+    ctx.log(`  worker database commands: ${formatCommandProfile(commandProfile)}`);
     await sleep(3_000);
     const sample = fleetTokens.filter((_, i) => i % Math.max(1, Math.floor(shops / 100)) === 0).slice(0, 100);
     // A shop whose install was refused (the owner was asked to activate again) has no shop workflow: not sampled.
@@ -227,6 +236,9 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
           .map((a) => `${a.type} ×${a.count}: waited for a worker mean ${fmt(mean(a.waitMs), 0)} ms, ran mean ${fmt(mean(a.runMs), 0)} ms`)
           .join('; ')}.`,
       );
+    notes.push(
+      `The worker's database commands from the first fleet install until live (driver command monitoring, duration from send to reply): ${formatCommandProfile(commandProfile)}.`,
+    );
     if (refusals.size)
       notes.push(`Refused installs, by answer: ${[...refusals].map(([answer, n]) => `${n} × ${answer}`).join('; ')}.`);
     if (remaining !== 0) notes.push(`Shops by phase at the end of the wait: ${[...phases].map(([p, n]) => `${p} ${n}`).join(', ')}.`);

@@ -31,13 +31,26 @@ installSdkRuntime('ERROR');
 const connection = await createNativeConnection(config.temporal);
 
 const timing = { upsertMs: 0, upsertCalls: 0, upsertRecords: 0 };
-/** Database commands (insert, find, update...) with their start time (epoch ms), every command this process sends. */
-let commands: Array<{ at: number; name: string }> = [];
+/** Database commands (insert, find, update...) with their start time (epoch ms), collection and driver-measured
+ * duration (start -> reply, so it includes waiting inside FerretDB), every command this process sends. */
+let commands: Array<{ at: number; name: string; collection?: string; durationMs?: number }> = [];
+const open = new Map<number, (typeof commands)[number]>();
 /** Each upsertMany's resource and record count, in call order. */
 let batches: Array<{ resource: string; size: number; expectNew: boolean }> = [];
-db.connection.getClient().on('commandStarted', (event: { commandName: string }) => {
-  commands.push({ at: Date.now(), name: event.commandName });
+type CommandEvent = { requestId: number; commandName: string; command?: Record<string, unknown>; duration?: number };
+db.connection.getClient().on('commandStarted', (event: CommandEvent) => {
+  const target = event.command?.[event.commandName];
+  const entry = { at: Date.now(), name: event.commandName, ...(typeof target === 'string' ? { collection: target } : {}) };
+  commands.push(entry);
+  open.set(event.requestId, entry);
 });
+const finished = (event: CommandEvent) => {
+  const entry = open.get(event.requestId);
+  open.delete(event.requestId);
+  if (entry && typeof event.duration === 'number') entry.durationMs = event.duration;
+};
+db.connection.getClient().on('commandSucceeded', finished);
+db.connection.getClient().on('commandFailed', finished);
 const store = createRecordStore(db.models);
 const records: RecordStore = {
   ...store,
@@ -75,6 +88,7 @@ process.on('message', (message: { type: string }) => {
   if (message.type === 'reset') {
     Object.assign(timing, { upsertMs: 0, upsertCalls: 0, upsertRecords: 0 });
     commands = [];
+    open.clear();
     batches = [];
   }
   if (message.type === 'stats') process.send!({ type: 'stats', ...timing, commands, batches });

@@ -9,8 +9,9 @@ export interface WorkerTiming {
   upsertMs: number;
   upsertCalls: number;
   upsertRecords: number;
-  /** Database commands sent by the worker (driver command monitoring): start time (epoch ms) and name. */
-  commands: Array<{ at: number; name: string }>;
+  /** Database commands sent by the worker (driver command monitoring): start time (epoch ms), name, collection
+   * and duration (start -> reply) when the reply came. */
+  commands: Array<{ at: number; name: string; collection?: string; durationMs?: number }>;
   /** The record store writes in call order: resource and record count. */
   batches: Array<{ resource: string; size: number; expectNew: boolean }>;
 }
