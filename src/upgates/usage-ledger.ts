@@ -44,6 +44,9 @@ const accessFromKey = (key: string): Access => key.replace('_', ':') as Access;
 
 const DUPLICATE_KEY = 11000;
 
+/** A day document's `_id` (documents written before this key have an ObjectId; readers filter by shop and day). */
+export const usageId = (shopToken: string, day: string): string => `${shopToken}:${day}`;
+
 /** Tail of each shop's write queue, shared by every ledger instance in the process. */
 const writeQueues = new Map<string, Promise<void>>();
 
@@ -110,14 +113,17 @@ export class MongoUsageLedger implements UsageLedger {
   private async increment(shopToken: string, increment: PendingIncrement): Promise<void> {
     const inc: Record<string, number> = { total: increment.total };
     for (const [field, n] of increment.counts) inc[`counts.${field}`] = n;
-    const update = () =>
-      this.model.updateOne({ shopToken, day: utcDay(increment.at) }, { $inc: inc, $set: { updatedAt: increment.at } }, { upsert: true });
+    const day = utcDay(increment.at);
+    const change = { $inc: inc, $set: { updatedAt: increment.at } };
     try {
-      await update();
+      // By `_id` alone: the only filter FerretDB 1.24 answers from an index (any other scans every shop's days),
+      // and this write precedes every API call.
+      await this.model.updateOne({ _id: usageId(shopToken, day) }, { ...change, $setOnInsert: { shopToken, day } }, { upsert: true });
     } catch (err) {
-      // Two first calls of a day can both try to insert; the loser retries as a plain update.
+      // The insert met the unique (shopToken, day) index: another first call of the day inserted meanwhile, or
+      // the day's document predates `_id` keys (an ObjectId). Either way exactly one document matches this.
       if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
-      await update();
+      await this.model.updateOne({ shopToken, day }, change);
     }
   }
 

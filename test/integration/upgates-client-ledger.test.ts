@@ -32,6 +32,39 @@ describe('MongoUsageLedger', () => {
     expect(raw?.['counts']).toEqual({ orders_GET: 20, orders_PUT: 10 });
   });
 
+  // Issue 18.5 (fleet): FerretDB 1.24 uses an index only for a filter that is a lone `_id`; the ledger's
+  // update runs before every API call, so a filter on {shopToken, day} scanned every shop's days (a quarter
+  // of the worker's database time in the fleet bench at 105 shops).
+  it('writes by _id alone (<shop>:<day>), and keeps counting into a day document written before that', async () => {
+    const commands: Array<{ name: string; filter: unknown }> = [];
+    const listener = (e: { commandName: string; command: { updates?: Array<{ q: unknown }> } }) => {
+      if (e.commandName === 'update') commands.push({ name: e.commandName, filter: e.command.updates?.[0]?.q });
+    };
+    connection.getClient().on('commandStarted', listener);
+    const shop = `${run}-id`;
+    const other = new Date('2031-03-04T10:00:00Z'); // a day of its own: the summary test counts its day's shops
+    try {
+      await ledger.record(shop, 'orders:GET', other);
+    } finally {
+      connection.getClient().off('commandStarted', listener);
+    }
+    expect(commands.map((c) => c.filter)).toEqual([{ _id: `${shop}:2031-03-04` }]);
+    expect((await apiUsageModel(connection).collection.findOne({ shopToken: shop }))?._id).toBe(`${shop}:2031-03-04`);
+
+    // A document of the same day from before the change (an ObjectId _id): it keeps the count, no second one.
+    const legacy = `${run}-legacy`;
+    await apiUsageModel(connection).collection.insertOne({ shopToken: legacy, day: '2031-03-04', counts: { orders_GET: 5 }, total: 5 });
+    await Promise.all([ledger.record(legacy, 'orders:GET', other), ledger.record(legacy, 'orders:PUT', other)]);
+    await ledger.record(legacy, 'orders:GET', other);
+    expect(await ledger.getUsage(legacy, '2031-03-04')).toEqual({
+      shopToken: legacy,
+      day: '2031-03-04',
+      total: 8,
+      counts: { 'orders:GET': 7, 'orders:PUT': 1 },
+    });
+    expect(await apiUsageModel(connection).countDocuments({ shopToken: legacy })).toBe(1);
+  });
+
   it('calls made together share one update; each resolves only once its call is stored', async () => {
     const shop = `${run}-wave`;
     const waveDay = new Date('2031-03-03T10:00:00Z'); // another day: the summary test below counts 2031-02-03

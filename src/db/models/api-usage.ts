@@ -1,11 +1,14 @@
 // One document per shop and UTC day counting Upgates API calls, so operators (and the usage guard) see each
 // shop's use against the Marketplace declaration and the 60,000/day monitor.
 // Access keys use `_` instead of `:` and never `.`, because a dot in a field name would split the path
-// (`orders_GET`, `orderStatuses_PUT`). Written only with `updateOne(..., {$inc}, {upsert: true})`, which
+// (`orders_GET`, `orderStatuses_PUT`). Written only with `updateOne(..., {$inc}, {upsert: true})` by `_id`, which
 // FerretDB 1.24 supports; no transactions, change streams or aggregation.
 import { Schema, type Connection, type Model } from 'mongoose';
 
 export interface ApiUsageDoc {
+  /** `<shopToken>:<day>` (usage-ledger.ts usageId), so the per-call write filters by `_id` alone; documents
+   * written before that key have an ObjectId. */
+  _id: string;
   shopToken: string;
   /** UTC day, `YYYY-MM-DD`. */
   day: string;
@@ -17,6 +20,7 @@ export interface ApiUsageDoc {
 
 export const apiUsageSchema = new Schema<ApiUsageDoc>(
   {
+    _id: { type: String },
     shopToken: { type: String, required: true },
     day: { type: String, required: true },
     counts: { type: Map, of: Number, default: () => new Map() },
