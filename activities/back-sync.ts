@@ -10,7 +10,7 @@ import { assertAccessDeclared, UndeclaredAccessError } from '../src/profiles/ind
 import type { BackSyncAction, ProfileVersion } from '../src/profiles/types.js';
 import type { UpgatesClient } from '../src/upgates/client.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
-import { createVendorIdempotencyStore, requestFingerprint, type VendorIdempotencyStore } from '../src/db/vendor-idempotency-store.js';
+import { requestFingerprint, type VendorIdempotencyStore } from '../src/db/vendor-idempotency-store.js';
 import { UpgatesMoveRefusedError } from '../src/upgates/api-host-policy.js';
 import { UpgatesError } from '../src/upgates/errors.js';
 import { backSyncItemSchemas, isBackSyncActionId, type BackSyncActionId, type BackSyncItem } from '../src/profiles/back-sync-items.js';
@@ -257,7 +257,7 @@ export async function sendOnce(
 }
 
 export function createBackSyncActivities(deps: ActivityDeps) {
-  const store = createVendorIdempotencyStore(deps.db.models.VendorIdempotency);
+  const store = deps.stores.vendorIdempotency;
   return {
     async executeBackSync({ shopToken, request }: { shopToken: string; request: BackSyncRequest }): Promise<BackSyncResult> {
       try {

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../src/config.js';
-import type { Database } from '../src/db/connection.js';
-import type { RecordStore } from '../src/db/record-store.js';
+import type { Stores } from '../src/db/stores.js';
 import type { Logger } from '../src/logger.js';
 import type { CredentialsCipher } from '../src/security/credentials-cipher.js';
 import type { WebhookUrlKeys } from '../src/shops/webhook-url-key.js';
@@ -10,8 +9,8 @@ import type { UsageLedger } from '../src/upgates/usage-ledger.js';
 /** Everything activities may touch. Built once per worker process and injected (no globals). */
 export interface ActivityDeps {
   config: Config;
-  db: Database;
-  records: RecordStore;
+  /** Every read and write goes through these (src/db/stores.ts); no activity holds the model set. */
+  stores: Stores;
   temporal: Client;
   logger: Logger;
   cipher: CredentialsCipher;

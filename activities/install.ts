@@ -2,11 +2,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { InstalledSignal } from '../workflows/messages.js';
 import { installedSignal } from '../workflows/messages.js';
-import { createShopStore } from '../src/db/shop-store.js';
 import { signalWithStartShop } from '../src/temporal/shop-workflow-client.js';
 import { UpgatesAuthError, UpgatesForbiddenError, UpgatesLoginBlockedError } from '../src/upgates/errors.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
-import { reconcileSlots } from '../src/db/reconcile-slots.js';
 import type { ActivityDeps } from './deps.js';
 import { clientForShop, loadShop, profileOf } from './shop-context.js';
 
@@ -23,8 +21,7 @@ export const INSTALL_MESSAGES = {
 };
 
 export function createInstallActivities(deps: ActivityDeps) {
-  const { Account } = deps.db.models;
-  const shops = createShopStore(deps.db.models.Shop);
+  const { shops, accounts } = deps.stores;
   return {
     async fetchOwnerAndPairAccount({ shopToken }: { shopToken: string }): Promise<{ projectName: string | null }> {
       let owner: Record<string, unknown>;
@@ -50,22 +47,19 @@ export function createInstallActivities(deps: ActivityDeps) {
       const country = str('country_id');
       // One owner with several shops gets one account: pair by company number, else e-mail, else the shop.
       const pairingKey = companyNumber ? `company:${country ?? ''}:${companyNumber}` : email ? `email:${email}` : `shop:${shopToken}`;
-      const account = await Account.findOneAndUpdate(
-        { pairingKey },
+      const accountId = await accounts.pairOwner(
+        pairingKey,
         {
-          $set: {
-            company: str('company'),
-            companyNumber,
-            email,
-            contactName: [str('firstname'), str('surname')].filter(Boolean).join(' ') || null,
-            language: str('language_id'),
-            country,
-          },
-          $addToSet: { shopTokens: shopToken },
+          company: str('company'),
+          companyNumber,
+          email,
+          contactName: [str('firstname'), str('surname')].filter(Boolean).join(' ') || null,
+          language: str('language_id'),
+          country,
         },
-        { upsert: true, new: true },
+        shopToken,
       );
-      await shops.pairAccount(shopToken, account._id, str('company'));
+      await shops.pairAccount(shopToken, accountId, str('company'));
       return { projectName: str('company') };
     },
 
@@ -78,7 +72,7 @@ export function createInstallActivities(deps: ActivityDeps) {
       const profile = profileOf(shop);
       // A reinstall within the retention period keeps the mirror: catch up from the uninstall instead of
       // downloading everything again.
-      const hasData = shop.uninstalledAt ? await deps.records.hasRecords(shopToken) : false;
+      const hasData = shop.uninstalledAt ? await deps.stores.records.hasRecords(shopToken) : false;
       const installed: InstalledSignal = hasData
         ? {
             profile: shop.profile,
@@ -88,7 +82,7 @@ export function createInstallActivities(deps: ActivityDeps) {
           }
         : { profile: shop.profile, version: shop.version, mode: 'full' };
       // The least-loaded reconciliation slot, held until uninstall (issue 18.4); the shop workflow reconciles at it.
-      installed.reconcileSlotFraction = (await reconcileSlots(deps.db.connection).claim(shopToken)).fraction;
+      installed.reconcileSlotFraction = (await deps.stores.reconcileSlots.claim(shopToken)).fraction;
       return { profile: shop.profile, version: shop.version, webhookEvents: profile.webhookEvents, installed };
     },
 

@@ -2,7 +2,7 @@
 // batches of ids when the workflow continues-as-new with too many, and process the oldest batch per call
 // exactly like a flush would (fetch + upsert with poison isolation, or tombstones), removing it only after.
 import type { CallPriority } from '../src/upgates/http.js';
-import { pendingSpillStore, type SpilledBatch } from '../src/db/pending-spill-store.js';
+import type { SpilledBatch } from '../src/db/pending-spill-store.js';
 import type { SyncResource } from '../workflows/lib/pending-set.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -21,7 +21,7 @@ export interface SpillHelpers {
 }
 
 export function createPendingSpillActivities(deps: ActivityDeps, helpers: SpillHelpers) {
-  const spills = pendingSpillStore(deps.db.connection);
+  const spills = deps.stores.pendingSpills;
   return {
     async spillPending({ shopToken, docs }: { shopToken: string; docs: SpilledBatch[] }) {
       await spills.write(shopToken, docs);

@@ -3,18 +3,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { AddonProfileName } from '../src/config.js';
 import type { ShopDoc } from '../src/db/models/shop.js';
-import { createShopStore } from '../src/db/shop-store.js';
 import { getProfile } from '../src/profiles/index.js';
 import type { ProfileVersion } from '../src/profiles/types.js';
-import {
-  accessesNotGranted,
-  activeLoginBlock,
-  credentialsRejectedAt,
-  recordAccessNotGranted,
-  recordCredentialsRejected,
-  recordLoginBlocked,
-} from '../src/shops/api-access-state.js';
-import { activeApiMoveRefusal, recordApiMoveRefusal } from '../src/shops/api-move-refusal.js';
+import { accessesNotGranted, activeLoginBlock, credentialsRejectedAt } from '../src/shops/api-access-state.js';
+import { activeApiMoveRefusal, apiMoveRefusalOf } from '../src/shops/api-move-refusal.js';
 import { activeSuspension, ledgerRefusingWhenSuspended, suspendedMessage } from '../src/shops/service-suspension.js';
 import { apiHostPolicyFor } from '../src/upgates/api-host-policy.js';
 import { createUpgatesClient, type UpgatesClient } from '../src/upgates/client.js';
@@ -24,8 +16,8 @@ import type { ActivityDeps } from './deps.js';
 
 export type LoadedShop = ShopDoc & { _id: unknown };
 
-export async function loadShop(deps: ActivityDeps, shopToken: string): Promise<LoadedShop> {
-  const shop = await deps.db.models.Shop.findOne({ token: shopToken }).lean<LoadedShop>();
+export async function loadShop(deps: { stores: Pick<ActivityDeps['stores'], 'shops'> }, shopToken: string): Promise<LoadedShop> {
+  const shop = await deps.stores.shops.findByToken<LoadedShop>(shopToken);
   if (!shop) throw ApplicationFailure.nonRetryable(`Unknown shop ${shopToken}`, 'UnknownShop');
   return shop;
 }
@@ -63,38 +55,37 @@ export async function clientForShop(
   const credentials = deps.cipher.decrypt(shop.credentials as Parameters<typeof deps.cipher.decrypt>[0], shopToken);
   const profile = profileOf(shop);
   const credentialsVersion = shop.credentialsVersion ?? 0;
+  const { shops } = deps.stores;
   const client = createUpgatesClient({
     shopToken,
     credentials,
     // Re-checked before every request: an activity running when the suspension lands stops before its next call.
-    ledger: ledgerRefusingWhenSuspended(deps.ledger, shopToken, () =>
-      deps.db.models.Shop.findOne({ token: shopToken }, { service: 1 }).lean(),
-    ),
+    ledger: ledgerRefusingWhenSuspended(deps.ledger, shopToken, () => shops.findByToken(shopToken, { service: 1 })),
     declaredCallsPerDay: declaredCallsPerDay(profile),
     timeoutMs: deps.upgatesTimeoutMs ?? 30_000,
     apiHostPolicy: apiHostPolicyFor(deps.config.env, deps.config.upgates.apiHosts),
     classifyForbidden: true,
     notGranted: new Set(accessesNotGranted(shop)),
     onCredentialsRejected: async () => {
-      await recordCredentialsRejected(deps.db.models.Shop, shopToken, credentialsVersion);
+      await shops.recordCredentialsRejected(shopToken, credentialsVersion);
       deps.logger.warn({ shopToken }, 'Upgates rejected the shop credentials (401); its API calls stop until a new activation');
     },
     onAccessNotGranted: async (access) => {
-      await recordAccessNotGranted(deps.db.models.Shop, shopToken, access, { credentialsVersion, version: shop.version });
+      await shops.recordAccessNotGranted(shopToken, access, { credentialsVersion, version: shop.version });
       deps.logger.warn({ shopToken, access }, 'Upgates did not grant this access (403); skipped from now on');
     },
     onLoginBlocked: async (until) => {
-      await recordLoginBlocked(deps.db.models.Shop, shopToken, until);
+      await shops.recordLoginBlocked(shopToken, until);
       deps.logger.warn({ shopToken, until }, 'Upgates refuses every call (403: login block or inactive API user); waiting');
     },
     onMoveRefused: async (refusedApiUrl, reason) => {
-      await recordApiMoveRefusal(deps.db.models.Shop, shopToken, shop.credentialsVersion ?? 0, refusedApiUrl, reason);
+      await shops.recordApiMoveRefusal(shopToken, apiMoveRefusalOf(refusedApiUrl, reason, shop.credentialsVersion ?? 0));
       deps.logger.warn({ shopToken, reason }, 'shop move to a host outside the API host policy refused; its API calls stop');
     },
     onMoved: async (newApiUrl) => {
       // Upgates moved the shop to another server: store the new URL for every later call.
       const blob = deps.cipher.encrypt({ ...credentials, apiUrl: newApiUrl }, shopToken);
-      await createShopStore(deps.db.models.Shop).rotateCredentials(shopToken, shop.credentialsVersion, blob);
+      await shops.rotateCredentials(shopToken, shop.credentialsVersion, blob);
       deps.logger.info({ shopToken }, 'shop moved to a new API URL; stored');
     },
   });

@@ -1,6 +1,5 @@
 // The shop workflow's last step of a flush: how long the newest webhook waited for the mirror (a metric), and
 // that webhook's time for the iframe, kept in shop_sync_notes, never in the shop document (see the store).
-import { shopSyncNotes } from '../src/db/shop-sync-notes.js';
 import { shopFlushLag } from '../src/metrics/fleet.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -10,7 +9,7 @@ export function createShopSyncNoteActivities(deps: ActivityDeps) {
       const { shopToken, lastWebhookAt, lastFlushAt } = input;
       if (lastWebhookAt && lastFlushAt && lastFlushAt >= lastWebhookAt)
         shopFlushLag.observe((Date.parse(lastFlushAt) - Date.parse(lastWebhookAt)) / 1000);
-      if (lastWebhookAt) await shopSyncNotes(deps.db.connection).noteWebhook(shopToken, new Date(lastWebhookAt));
+      if (lastWebhookAt) await deps.stores.syncNotes.noteWebhook(shopToken, new Date(lastWebhookAt));
     },
   };
 }

@@ -16,8 +16,6 @@ import { parseEventTime, toRecordVersion } from './record-mapping.js';
 import { fetchIsolatingPoison } from './poison-records.js';
 import { syncPageWaves } from './page-waves.js';
 import { createPendingSpillActivities } from './pending-spill.js';
-import { quarantineStore } from '../src/db/quarantine-store.js';
-import { readLiveRecords } from '../src/db/record-store.js';
 
 // How each resource is read comes from the sync table (src/upgates/resources.ts, SYNC_INFO).
 const PAGINATED = new Set<MirroredResource>(MIRRORED_RESOURCES.filter((r) => SYNC_INFO[r].paginated));
@@ -42,8 +40,7 @@ async function withFailureMapping<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export function createSyncActivities(deps: ActivityDeps) {
-  const { records } = deps;
-  const quarantine = quarantineStore(deps.db.connection);
+  const { records, quarantine } = deps.stores;
 
   async function upsertItems(
     shopToken: string,
@@ -328,9 +325,13 @@ export function createSyncActivities(deps: ActivityDeps) {
  * Products whose stored (newest) version lists one of the variants. A live read: a plain find returns a product
  * twice, or by a variant its newest version no longer has, while the FerretDB write path holds two versions.
  */
-export async function findVariantParents(deps: Pick<ActivityDeps, 'db'>, shopToken: string, variantIds: string[]): Promise<string[]> {
+export async function findVariantParents(
+  deps: { stores: Pick<ActivityDeps['stores'], 'liveRecords'> },
+  shopToken: string,
+  variantIds: string[],
+): Promise<string[]> {
   const numeric = variantIds.map(Number).filter(Number.isFinite);
-  const parents = await readLiveRecords(deps.db.models.SyncedRecord, shopToken, 'products', {
+  const parents = await deps.stores.liveRecords.read(shopToken, 'products', {
     where: { 'data.variants.variant_id': { $in: [...variantIds, ...numeric] } },
     withData: false,
   });

@@ -5,9 +5,7 @@
 // which case its newer change is sent instead (the older one is superseded, never reordered).
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { createChangeSequence } from '../src/db/change-sequence.js';
-import { encodeCursor, readChanges, type FeedPosition } from '../src/db/change-feed.js';
-import { vendorEventDeliveries } from '../src/db/vendor-event-deliveries.js';
+import { encodeCursor, type FeedPosition } from '../src/db/change-feed.js';
 import { vendorEventsAcknowledged, vendorEventDeliveryFailures } from '../src/metrics/vendor-events.js';
 import { RESOURCES } from '../src/upgates/resources.js';
 import { postVendorEvents, VendorEventsRejected, type VendorEvent } from '../src/vendor-events/post-events.js';
@@ -19,8 +17,8 @@ import type { ActivityDeps } from './deps.js';
 const ALL_RESOURCES = [...RESOURCES];
 
 export function createVendorEventsActivities(deps: ActivityDeps) {
-  const { Shop } = deps.db.models;
-  const deliveries = vendorEventDeliveries(deps.db.connection);
+  const { shops, changes } = deps.stores;
+  const deliveries = deps.stores.vendorEventDeliveries;
   /** Tells the workflow (its query shows it); best effort, the status document has the same. */
   const reportFailure = async (workflowId: string, failure: VendorEventsFailure) => {
     await deps.temporal.connection
@@ -38,12 +36,12 @@ export function createVendorEventsActivities(deps: ActivityDeps) {
       const config = deps.config.vendorEvents;
       // Configuration removed while the workflow ran: nothing is posted, the workflow waits (retries) for it.
       if (!config) throw ApplicationFailure.retryable('VENDOR_EVENTS_URL is not set on this worker', 'VendorEventsOff');
-      const shop = await Shop.findOne({ token: shopToken }, { status: 1 }).lean();
+      const shop = await shops.findByToken<{ status: string }>(shopToken, { status: 1 });
       if (!shop) return { outcome: 'gone' };
       const uninstalled = shop.status === 'uninstalled';
       let from: FeedPosition = after ?? (await deliveries.status(shopToken))?.acked ?? { s: 0 };
       // The sequence only grows while the shop's data exists; below our position it was erased and begun anew.
-      const watermark = await createChangeSequence(deps.db.models).watermark(shopToken);
+      const watermark = await changes.watermark(shopToken);
       if (from.s > watermark) {
         deps.logger.warn(
           { shopToken, from, watermark },
@@ -51,7 +49,7 @@ export function createVendorEventsActivities(deps: ActivityDeps) {
         );
         from = { s: 0 };
       }
-      const page = await readChanges(deps.db.models, shopToken, { resources: ALL_RESOURCES, after: from, limit: config.batchSize });
+      const page = await changes.read(shopToken, { resources: ALL_RESOURCES, after: from, limit: config.batchSize });
       if (page.changes.length === 0) {
         if (page.next.s !== from.s || page.next.r !== from.r) await deliveries.noteAcked(shopToken, page.next);
         return { outcome: 'nothing-new', next: page.next, events: 0, hasMore: page.hasMore, uninstalled };

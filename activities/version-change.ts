@@ -2,7 +2,6 @@
 // workflow which newly needed resources to sync.
 import type { AddonProfileName } from '../src/config.js';
 import { diffProfiles, getProfile } from '../src/profiles/index.js';
-import { createShopStore } from '../src/db/shop-store.js';
 import { isMirrored } from '../src/upgates/resources.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
 import type { SyncResource } from '../workflows/lib/pending-set.js';
@@ -28,7 +27,7 @@ export function createVersionChangeActivities(deps: ActivityDeps) {
           diff.webhooksToRemove,
         );
         await applyConversionCodeDiff(client, from, to);
-        await createShopStore(deps.db.models.Shop).setManifestVersion(shopToken, toVersion);
+        await deps.stores.shops.setManifestVersion(shopToken, toVersion);
         return { resourcesToSync: diff.resourcesToSync.filter(isMirrored) as SyncResource[] };
       } catch (error) {
         throw toTemporalFailure(error);

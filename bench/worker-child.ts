@@ -12,6 +12,7 @@
 import { loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/connection.js';
 import { createRecordStore, type RecordStore } from '../src/db/record-store.js';
+import { createStores } from '../src/db/stores.js';
 import { createLogger } from '../src/logger.js';
 import { createCredentialsCipher } from '../src/security/credentials-cipher.js';
 import { createWebhookUrlKeys } from '../src/shops/webhook-url-key.js';
@@ -72,8 +73,7 @@ const worker = await createWorker({
   workflowBundle: { codePath: bundlePath } as never,
   deps: {
     config,
-    db,
-    records,
+    stores: createStores(db, { records }),
     temporal,
     logger,
     cipher: createCredentialsCipher(config.appSecret),

@@ -7,7 +7,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { Express } from 'express';
 import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/connection.js';
-import { createRecordStore } from './db/record-store.js';
+import { createStores, type Stores } from './db/stores.js';
 import type { WebhookShopCache } from './http/webhooks/webhook-shop-cache.js';
 import type { AppDeps } from './http/deps.js';
 import { createLogger, type Logger } from './logger.js';
@@ -37,6 +37,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   config: Config;
   db: Database;
+  /** The stores routes and activities use, composed once from `db` (src/db/stores.ts). */
+  stores: Stores;
   temporal: Client;
   app?: Express;
   server?: Server;
@@ -58,6 +60,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const tracingBefore = activeTracing();
   const tracing = startTracing(config.tracing);
   const db = await connectDatabase(config.mongodbUri);
+  const stores = createStores(db, { writePath: config.recordStoreWritePath });
   const temporal = await createTemporalClient(config.temporal);
   const cipher = createCredentialsCipher(config.appSecret);
   const webhookKeys = createWebhookUrlKeys(config.appSecret, config.publicUrl);
@@ -68,7 +71,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     collectDefaultMetrics({ register: metricsRegistry });
     defaultMetricsCollected = true;
   }
-  const runtime: Runtime = { config, db, temporal, stop: async () => undefined };
+  const runtime: Runtime = { config, db, stores, temporal, stop: async () => undefined };
 
   if (role === 'worker' || role === 'both') {
     installSdkRuntime(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN');
@@ -80,8 +83,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       workflowBundle: options.workflowBundle,
       deps: {
         config,
-        db,
-        records: createRecordStore(db.models, { writePath: config.recordStoreWritePath }),
+        stores,
         temporal,
         logger,
         cipher,
@@ -94,7 +96,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     // Uninstalls recorded while Temporal was down get their workflow here (at start, then periodically).
     const sweep = startUninstallSweep({
       temporal,
-      Shop: db.models.Shop,
+      shops: stores.shops,
       taskQueue: config.temporal.taskQueue,
       logger,
       periodMs: config.uninstallSweepMs,
@@ -124,6 +126,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       logger,
       temporal,
       db,
+      stores,
       metrics: metricsRegistry,
       publicKeys,
       cipher,

@@ -162,3 +162,15 @@ export function decodeCursor(cursor: string, resources: string[]): FeedPosition 
 }
 
 const resourceSet = (resources: string[]) => [...new Set(resources)].sort().join(',');
+
+/** The feed's reads for one model set: what the vendor API's GET routes and the vendor events activity use. */
+export function createChangeFeed(models: Pick<Models, 'RecordChangeClaim' | 'SyncedRecord'>) {
+  return {
+    /** The shop's committed watermark (change-sequence.ts); a reader's position above it means the shop was erased. */
+    watermark: (shopToken: string, now?: Date) => createChangeSequence(models).watermark(shopToken, now),
+    read: (shopToken: string, query: Parameters<typeof readChanges>[2]) => readChanges(models, shopToken, query),
+    readRecord: (shopToken: string, resource: string, recordId: string) => readRecord(models, shopToken, resource, recordId),
+  };
+}
+
+export type ChangeFeed = ReturnType<typeof createChangeFeed>;

@@ -545,3 +545,14 @@ function liveDocument(shopToken: string, resource: string, record: RecordVersion
     firstSeq,
   };
 }
+
+/** The live reads for one model: the iframe (shipping methods, counts, settings check) and the variant lookup. */
+export function createLiveRecordReads(SyncedRecord: SyncedRecordModel) {
+  return {
+    read: (shopToken: string, resource: string, options?: Parameters<typeof readLiveRecords>[3]) =>
+      readLiveRecords(SyncedRecord, shopToken, resource, options),
+    count: (shopToken: string, resources: string[]) => countLiveRecords(SyncedRecord, shopToken, resources),
+  };
+}
+
+export type LiveRecordReads = ReturnType<typeof createLiveRecordReads>;

@@ -5,8 +5,14 @@
 //
 // On FerretDB an update rewrites the whole document (README, FerretDB differences), so the steps here are the
 // only writers of the lifecycle fields, and nothing that runs after every flush writes the shop document.
-import type { Types } from 'mongoose';
-import type { ShopModel } from './models/shop.js';
+// The other writes to the shop document (settings, service suspension, version notices, what Upgates' 401/403
+// and 301 answers leave) are named operations here too, each writing exactly the fields it names; routes and
+// activities read and write the shop document only through this store.
+import type { ProjectionType, Types } from 'mongoose';
+import type { ShopDoc, ShopModel } from './models/shop.js';
+import { accessesNotGranted } from '../shops/api-access-state.js';
+import type { ApiMoveRefusal } from '../shops/api-move-refusal.js';
+import type { Access } from '../upgates/resources.js';
 
 export type ShopStatus = 'installing' | 'active' | 'failed' | 'uninstalled';
 
@@ -51,8 +57,28 @@ export interface PendingUninstall {
   purgeAfter: Date | null;
 }
 
+/** A shop document as read (lean); a projection reads fewer fields, named by the caller's type parameter. */
+export type StoredShop = ShopDoc & { _id: Types.ObjectId };
+
+/** The vendor's service state (PUT /api/vendor/shops/:token/service). */
+export interface ServiceState {
+  state: 'active' | 'suspended';
+  reason: string | null;
+  since: Date;
+}
+
 export function createShopStore(Shop: ShopModel) {
   return {
+    /** The shop's document (or the projected fields), or null for an unknown token. */
+    async findByToken<T = StoredShop>(token: string, projection?: ProjectionType<ShopDoc>): Promise<T | null> {
+      return (projection ? Shop.findOne({ token }, projection) : Shop.findOne({ token })).lean<T>();
+    },
+
+    /** True while the shop is uninstalled (a reinstall since makes it false). */
+    async isUninstalled(token: string): Promise<boolean> {
+      return (await Shop.exists({ token, status: 'uninstalled' })) !== null;
+    },
+
     async beginInstall(input: BeginInstallInput): Promise<BeginInstallOutcome> {
       const { token, credentials } = input;
       const existing = await Shop.findOne({ token }, { status: 1, webhookKeyNonce: 1 }).lean();
@@ -141,6 +167,78 @@ export function createShopStore(Shop: ShopModel) {
       if (result.modifiedCount > 0) return { token, uninstalledAt: now, purgeAfter };
       const shop = await Shop.findOne({ token, status: 'uninstalled' }, { pendingUninstall: 1, purgeAfter: 1 }).lean();
       return shop?.pendingUninstall ? { token, uninstalledAt: shop.pendingUninstall, purgeAfter: shop.purgeAfter ?? null } : null;
+    },
+
+    /** Uninstalls recorded but not started in Temporal yet (the worker's sweep, src/temporal/uninstall-sweep.ts). */
+    async pendingUninstalls(limit: number): Promise<PendingUninstall[]> {
+      const pending = await Shop.find(
+        { status: 'uninstalled', pendingUninstall: { $ne: null } },
+        { token: 1, pendingUninstall: 1, purgeAfter: 1 },
+      )
+        .limit(limit)
+        .lean();
+      return pending.map((shop) => ({ token: shop.token, uninstalledAt: shop.pendingUninstall!, purgeAfter: shop.purgeAfter ?? null }));
+    },
+
+    /** Clears only this uninstall's intent: a reinstall and a new uninstall meanwhile carry another uninstalledAt. */
+    async clearPendingUninstall(token: string, uninstalledAt: Date): Promise<void> {
+      await Shop.updateOne({ token, pendingUninstall: uninstalledAt }, { $set: { pendingUninstall: null } });
+    },
+
+    /** The iframe's settings form: the submitted keys only (`settings.<key>`), never on an uninstalled shop. */
+    async saveSettings(token: string, values: Record<string, unknown>): Promise<void> {
+      const set = Object.fromEntries(Object.entries(values).map(([key, value]) => [`settings.${key}`, value]));
+      if (Object.keys(set).length) await Shop.updateOne({ token, status: { $ne: 'uninstalled' } }, { $set: set });
+    },
+
+    /** The vendor's service state; false when the shop is unknown or uninstalled (nothing written). */
+    async setServiceState(token: string, service: ServiceState): Promise<boolean> {
+      const stored = await Shop.updateOne({ token, status: { $ne: 'uninstalled' } }, { $set: { service } });
+      return stored.matchedCount > 0;
+    },
+
+    /** A version change to an Upgates identifier we cannot map: the shop keeps its version, the iframe says so. */
+    async noteUnmappedVersion(token: string, upgatesVersion: string, at = new Date()): Promise<void> {
+      await Shop.updateOne({ token }, { $set: { versionNotice: { upgatesVersion, at } } });
+    },
+
+    /** Upgates' version identifier the shop runs now; clears a notice of an earlier unmapped one. */
+    async setUpgatesVersion(token: string, upgatesVersion: string): Promise<void> {
+      await Shop.updateOne({ token }, { $set: { upgatesVersion, versionNotice: null } });
+    },
+
+    /** 401: conditional on the version, so a 401 to old credentials never latches the new ones a reactivation stored. */
+    async recordCredentialsRejected(token: string, credentialsVersion: number, at = new Date()): Promise<void> {
+      await Shop.updateOne({ token, credentialsVersion }, { $set: { credentialsRejected: { at, credentialsVersion } } });
+    },
+
+    /** 403 on every call (login block or inactive API user): no call before `until`. */
+    async recordLoginBlocked(token: string, until: Date): Promise<void> {
+      await Shop.updateOne({ token }, { $set: { loginBlockedUntil: until } });
+    },
+
+    /**
+     * 403 while the login works: adds the access for the current credentials and version, dropping entries of
+     * older ones. A read-modify-write (FerretDB has no reliable conditional array update); a lost race only
+     * means the access is found again.
+     */
+    async recordAccessNotGranted(token: string, access: Access, current: { credentialsVersion: number; version: number }): Promise<void> {
+      const shop = await Shop.findOne({ token }, { accessesNotGranted: 1, credentialsVersion: 1, version: 1 }).lean();
+      if (!shop || (shop.credentialsVersion ?? 0) !== current.credentialsVersion || shop.version !== current.version) return;
+      const known = accessesNotGranted(shop);
+      if (known.includes(access)) return;
+      const entries = [...known, access].map((a) => ({
+        access: a,
+        at: new Date(),
+        credentialsVersion: current.credentialsVersion,
+        version: current.version,
+      }));
+      await Shop.updateOne({ token, credentialsVersion: current.credentialsVersion }, { $set: { accessesNotGranted: entries } });
+    },
+
+    /** A 301 to a host outside the API host policy, for the credentials it was seen with (src/shops/api-move-refusal.ts). */
+    async recordApiMoveRefusal(token: string, refusal: ApiMoveRefusal): Promise<void> {
+      await Shop.updateOne({ token, credentialsVersion: refusal.credentialsVersion }, { $set: { apiMoveRefused: refusal } });
     },
 
     /** The manifest version the shop runs now (after a version change applied its diff). */

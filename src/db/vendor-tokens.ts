@@ -67,3 +67,10 @@ export async function verifyVendorToken(
   if (!doc || doc.tokenId !== match[1]) return undefined;
   return { id: doc.tokenId, shops: doc.shops ?? null };
 }
+
+/** What the vendor API needs of the token store: verification only (the CLI creates, lists and revokes). */
+export function createVendorTokenStore(VendorToken: VendorTokenModel) {
+  return { verify: (token: string) => verifyVendorToken(VendorToken, token) };
+}
+
+export type VendorTokenStore = ReturnType<typeof createVendorTokenStore>;

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connection.js';
+import type { Stores } from '../db/stores.js';
 import type { Logger } from '../logger.js';
 import type { CredentialsCipher } from '../security/credentials-cipher.js';
 import type { SessionTokens } from '../security/session-token.js';
@@ -15,7 +16,10 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   temporal: Client;
-  db: Database;
+  /** The connection itself, for what concerns it alone: readyz's ping and request deadlines (database-deadline.ts). */
+  db: Pick<Database, 'connection' | 'ping'>;
+  /** Every read and write of routes goes through these (src/db/stores.ts); no route holds the model set. */
+  stores: Stores;
   metrics: Registry;
   publicKeys: PublicKeySource;
   cipher: CredentialsCipher;

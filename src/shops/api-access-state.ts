@@ -6,7 +6,8 @@
 // - login blocked (403 on an always-allowed call too): no call before `loginBlockedUntil`.
 // - access not granted (403 while the login works): that access is skipped while the credentials and the
 //   manifest version stay; the iframe lists it.
-import type { ShopModel } from '../db/models/shop.js';
+// The writes live in the shop store (src/db/shop-store.ts: recordCredentialsRejected, recordLoginBlocked,
+// recordAccessNotGranted); here are the readings of what they left.
 import type { Access } from '../upgates/resources.js';
 
 /** What MongoDB hands back (every field nullable). */
@@ -22,11 +23,6 @@ export type ShopWithApiAccessState = {
 
 // ---- 401 ------------------------------------------------------------------------------------------------
 
-/** Conditional on the version: a 401 to old credentials must not latch the new ones a reactivation stored. */
-export async function recordCredentialsRejected(Shop: ShopModel, shopToken: string, credentialsVersion: number): Promise<void> {
-  await Shop.updateOne({ token: shopToken, credentialsVersion }, { $set: { credentialsRejected: { at: new Date(), credentialsVersion } } });
-}
-
 /** When Upgates rejected the shop's current credentials, or null. */
 export function credentialsRejectedAt(shop: ShopWithApiAccessState): Date | null {
   const latch = shop.credentialsRejected;
@@ -35,10 +31,6 @@ export function credentialsRejectedAt(shop: ShopWithApiAccessState): Date | null
 }
 
 // ---- 403: login block -----------------------------------------------------------------------------------
-
-export async function recordLoginBlocked(Shop: ShopModel, shopToken: string, until: Date): Promise<void> {
-  await Shop.updateOne({ token: shopToken }, { $set: { loginBlockedUntil: until } });
-}
 
 /** The end of a login block still running, or null. */
 export function activeLoginBlock(shop: ShopWithApiAccessState, now = Date.now()): Date | null {
@@ -54,29 +46,6 @@ export function accessesNotGranted(shop: ShopWithApiAccessState): Access[] {
     (entry) => entry.credentialsVersion === (shop.credentialsVersion ?? 0) && entry.version === (shop.version ?? 0) && entry.access,
   );
   return [...new Set(current.map((entry) => entry.access as Access))];
-}
-
-/**
- * Adds the access for the current credentials and version, dropping entries of older ones. A read-modify-write
- * (FerretDB has no reliable conditional array update); a lost race only means the access is found again.
- */
-export async function recordAccessNotGranted(
-  Shop: ShopModel,
-  shopToken: string,
-  access: Access,
-  current: { credentialsVersion: number; version: number },
-): Promise<void> {
-  const shop = await Shop.findOne({ token: shopToken }, { accessesNotGranted: 1, credentialsVersion: 1, version: 1 }).lean();
-  if (!shop || (shop.credentialsVersion ?? 0) !== current.credentialsVersion || shop.version !== current.version) return;
-  const known = accessesNotGranted(shop);
-  if (known.includes(access)) return;
-  const entries = [...known, access].map((a) => ({
-    access: a,
-    at: new Date(),
-    credentialsVersion: current.credentialsVersion,
-    version: current.version,
-  }));
-  await Shop.updateOne({ token: shopToken, credentialsVersion: current.credentialsVersion }, { $set: { accessesNotGranted: entries } });
 }
 
 // ---- iframe ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // A shop whose 301 named an api_url outside the API host policy (src/upgates/api-host-policy.ts). Nothing
 // was sent there; the refusal is stored on the shop so every later activity stops before any request, the
 // iframe tells the merchant, and a new activation (new credentials, new credentialsVersion) lifts it.
-import type { ShopModel } from '../db/models/shop.js';
+// The shop store writes it (src/db/shop-store.ts, recordApiMoveRefusal).
 
 /** What MongoDB hands back (every field nullable). */
 type StoredRefusal = { host?: string | null; reason?: string | null; at?: Date | null; credentialsVersion?: number | null };
@@ -14,15 +14,9 @@ export interface ApiMoveRefusal {
   credentialsVersion: number;
 }
 
-export async function recordApiMoveRefusal(
-  Shop: ShopModel,
-  shopToken: string,
-  credentialsVersion: number,
-  refusedApiUrl: string,
-  reason: string,
-): Promise<void> {
-  const refusal: ApiMoveRefusal = { host: hostOf(refusedApiUrl), reason, at: new Date(), credentialsVersion };
-  await Shop.updateOne({ token: shopToken, credentialsVersion }, { $set: { apiMoveRefused: refusal } });
+/** The refusal of a move to `refusedApiUrl` for the credentials of `credentialsVersion` (only its host is kept). */
+export function apiMoveRefusalOf(refusedApiUrl: string, reason: string, credentialsVersion: number, at = new Date()): ApiMoveRefusal {
+  return { host: hostOf(refusedApiUrl), reason, at, credentialsVersion };
 }
 
 /** The refusal that still applies to the shop's current credentials, if any. */

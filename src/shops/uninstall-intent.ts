@@ -4,7 +4,7 @@
 // workflow running for an uninstalled shop or a mirror that is never purged.
 import type { Client } from '@temporalio/client';
 import { uninstallWorkflow } from '../../workflows/uninstall.js';
-import type { ShopModel } from '../db/models/shop.js';
+import type { ShopStore } from '../db/shop-store.js';
 import { uninstallWorkflowId } from '../temporal/workflow-ids.js';
 
 export interface PendingUninstall {
@@ -16,7 +16,7 @@ export interface PendingUninstall {
 /** Starts uninstall:<token> for a recorded uninstall and clears its intent. Throws when Temporal refuses. */
 export async function startPendingUninstall(
   temporal: Client,
-  Shop: ShopModel,
+  shops: Pick<ShopStore, 'clearPendingUninstall'>,
   taskQueue: string,
   pending: PendingUninstall,
   deadlineAt: number,
@@ -34,5 +34,5 @@ export async function startPendingUninstall(
     }),
   );
   // Only this uninstall's intent: a reinstall and a new uninstall meanwhile carry another uninstalledAt.
-  await Shop.updateOne({ token: pending.token, pendingUninstall: pending.uninstalledAt }, { $set: { pendingUninstall: null } });
+  await shops.clearPendingUninstall(pending.token, pending.uninstalledAt);
 }

@@ -1,7 +1,7 @@
 // The worker's sweep for uninstalls Temporal did not accept at the time (issue 14.3): at start and then
 // periodically, every shop marked uninstalled with a pending intent gets its uninstall workflow.
 import type { Client } from '@temporalio/client';
-import type { ShopModel } from '../db/models/shop.js';
+import type { ShopStore } from '../db/shop-store.js';
 import type { Logger } from '../logger.js';
 import { startPendingUninstall } from '../shops/uninstall-intent.js';
 
@@ -16,38 +16,27 @@ export interface UninstallSweep {
 
 export function startUninstallSweep(options: {
   temporal: Client;
-  Shop: ShopModel;
+  shops: Pick<ShopStore, 'pendingUninstalls' | 'clearPendingUninstall'>;
   taskQueue: string;
   logger: Logger;
   periodMs: number;
 }): UninstallSweep {
-  const { temporal, Shop, taskQueue, logger, periodMs } = options;
+  const { temporal, shops, taskQueue, logger, periodMs } = options;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<number> | undefined;
 
   async function pass(): Promise<number> {
-    const pending = await Shop.find(
-      { status: 'uninstalled', pendingUninstall: { $ne: null } },
-      { token: 1, pendingUninstall: 1, purgeAfter: 1 },
-    )
-      .limit(BATCH)
-      .lean();
+    const pending = await shops.pendingUninstalls(BATCH);
     let started = 0;
-    for (const shop of pending) {
+    for (const intent of pending) {
       if (stopped) break;
       try {
-        await startPendingUninstall(
-          temporal,
-          Shop,
-          taskQueue,
-          { token: shop.token, uninstalledAt: shop.pendingUninstall!, purgeAfter: shop.purgeAfter ?? null },
-          Date.now() + START_DEADLINE_MS,
-        );
+        await startPendingUninstall(temporal, shops, taskQueue, intent, Date.now() + START_DEADLINE_MS);
         started++;
-        logger.info({ shopToken: shop.token }, 'uninstall sweep: started the uninstall workflow of a recorded uninstall');
+        logger.info({ shopToken: intent.token }, 'uninstall sweep: started the uninstall workflow of a recorded uninstall');
       } catch (error) {
-        logger.warn({ shopToken: shop.token, err: error }, 'uninstall sweep: could not start the uninstall workflow; next pass retries');
+        logger.warn({ shopToken: intent.token, err: error }, 'uninstall sweep: could not start the uninstall workflow; next pass retries');
         break; // Temporal is likely still down: do not hammer it shop by shop
       }
     }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientForShop } from '../../activities/shop-context.js';
 import type { ActivityDeps } from '../../activities/deps.js';
+import { createStores } from '../../src/db/stores.js';
 import { connectDatabase, type Database } from '../../src/db/connection.js';
 import { createLogger } from '../../src/logger.js';
 import { createCredentialsCipher } from '../../src/security/credentials-cipher.js';
@@ -45,7 +46,7 @@ beforeAll(async () => {
   db = await connectDatabase(config.mongodbUri);
   deps = {
     config,
-    db,
+    stores: createStores(db),
     cipher: createCredentialsCipher(config.appSecret),
     ledger: new MongoUsageLedger(db.connection),
     logger: createLogger('silent'),

@@ -8,6 +8,7 @@ import { createRecordStore, readLiveRecords } from '../../src/db/record-store.js
 import { createLogger } from '../../src/logger.js';
 import { recordCounts } from '../../src/http/ui/page-data.js';
 import type { AppDeps } from '../../src/http/deps.js';
+import { createStores } from '../../src/db/stores.js';
 
 let db: Database;
 const shop = `counts-${Date.now()}`;
@@ -49,7 +50,7 @@ describe('iframe record counts', () => {
     );
     expect(await db.models.SyncedRecord.countDocuments({ shopToken: shop, resource: 'orders', deleted: false })).toBe(5);
 
-    const deps = { db, logger: createLogger('silent') } as unknown as AppDeps;
+    const deps = { db, stores: createStores(db), logger: createLogger('silent') } as unknown as AppDeps;
     expect(await recordCounts(deps, shop, ['orders', 'customers', 'products'])).toEqual({ orders: 3, customers: 1, products: 0 });
     expect(await store.countLive(shop)).toEqual({ orders: 3, customers: 1 });
 

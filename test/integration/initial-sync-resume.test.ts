@@ -8,6 +8,7 @@ import { createSyncActivities } from '../../activities/sync-records.js';
 import type { ActivityDeps } from '../../activities/deps.js';
 import type { PageCheckpoint } from '../../activities/page-waves.js';
 import { createRecordStore, type RecordStore } from '../../src/db/record-store.js';
+import { createStores } from '../../src/db/stores.js';
 import { createLogger } from '../../src/logger.js';
 import { createCredentialsCipher } from '../../src/security/credentials-cipher.js';
 import { createWebhookUrlKeys } from '../../src/shops/webhook-url-key.js';
@@ -27,8 +28,7 @@ function activityDeps(records: RecordStore): ActivityDeps {
   const { config } = e2e.app;
   return {
     config,
-    db: e2e.app.db,
-    records,
+    stores: createStores(e2e.app.db, { records }),
     temporal: e2e.app.temporal,
     logger: createLogger('error', 'test'),
     cipher: createCredentialsCipher(config.appSecret),

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connection.js';
 import { createRecordStore, readLiveRecords, type RecordStore, type RecordVersion } from '../../src/db/record-store.js';
+import { createStores } from '../../src/db/stores.js';
 import { loadShipments } from '../../src/http/ui/page-data.js';
 import { findVariantParents } from '../../activities/sync-records.js';
 
@@ -58,7 +59,7 @@ describe('live reads of the mirror', () => {
     await leaveSecondVersion(shop, 'shipments', shipment('1', 'PPL Parcel'));
     expect(await db.models.SyncedRecord.countDocuments({ shopToken: shop, resource: 'shipments' })).toBe(3); // the setup holds
 
-    expect(await loadShipments({ db }, shop, 'cs')).toEqual([
+    expect(await loadShipments({ stores: createStores(db) }, shop, 'cs')).toEqual([
       { id: '1', name: 'PPL Parcel' },
       { id: '2', name: 'Zásilkovna' },
     ]);
@@ -69,15 +70,18 @@ describe('live reads of the mirror', () => {
     await store.upsertMany(shop, 'products', [product('10', 1, [77]), product('11', 1, [77])]);
     await leaveSecondVersion(shop, 'products', product('10', 2, [88]));
     await leaveSecondVersion(shop, 'products', product('11', 2, [77, 99]));
-    expect(await findVariantParents({ db }, shop, ['77'])).toEqual(['11']);
-    expect(await findVariantParents({ db }, shop, ['88'])).toEqual(['10']);
-    expect((await findVariantParents({ db }, shop, ['88', '99'])).sort()).toEqual(['10', '11']);
-    expect(await findVariantParents({ db }, shop, ['12345'])).toEqual([]);
+    expect(await findVariantParents({ stores: createStores(db) }, shop, ['77'])).toEqual(['11']);
+    expect(await findVariantParents({ stores: createStores(db) }, shop, ['88'])).toEqual(['10']);
+    expect((await findVariantParents({ stores: createStores(db) }, shop, ['88', '99'])).sort()).toEqual(['10', '11']);
+    expect(await findVariantParents({ stores: createStores(db) }, shop, ['12345'])).toEqual([]);
 
     // The next write of the record removes the older version; readers are unchanged by it.
     await store.upsertMany(shop, 'shipments', [shipment('1', 'PPL Parcel Connect')]);
     expect(await db.models.SyncedRecord.countDocuments({ shopToken: shop, resource: 'shipments' })).toBe(2);
-    expect((await loadShipments({ db }, shop, 'cs')).map((s) => s.name)).toEqual(['PPL Parcel Connect', 'Zásilkovna']);
+    expect((await loadShipments({ stores: createStores(db) }, shop, 'cs')).map((s) => s.name)).toEqual([
+      'PPL Parcel Connect',
+      'Zásilkovna',
+    ]);
   });
 
   it('a concurrent reader finds every record exactly once while changed records are rewritten', async () => {
@@ -99,9 +103,21 @@ describe('live reads of the mirror', () => {
     const reader = (async () => {
       while (writing) {
         reads++;
-        exactlyOnce('parents of the shared variant', await findVariantParents({ db }, shop, ['1']), ids);
-        exactlyOnce('parents of own variants', await findVariantParents({ db }, shop, ids.slice(0, 10).map((id) => String(Number(id) * 10))), ids.slice(0, 10));
-        exactlyOnce('shipping methods', (await loadShipments({ db }, shop, 'cs')).map((s) => s.id), ids.slice(0, 20));
+        exactlyOnce('parents of the shared variant', await findVariantParents({ stores: createStores(db) }, shop, ['1']), ids);
+        exactlyOnce(
+          'parents of own variants',
+          await findVariantParents(
+            { stores: createStores(db) },
+            shop,
+            ids.slice(0, 10).map((id) => String(Number(id) * 10)),
+          ),
+          ids.slice(0, 10),
+        );
+        exactlyOnce(
+          'shipping methods',
+          (await loadShipments({ stores: createStores(db) }, shop, 'cs')).map((s) => s.id),
+          ids.slice(0, 20),
+        );
       }
     })();
     for (let round = 1; round <= 8; round++) {
@@ -112,6 +128,6 @@ describe('live reads of the mirror', () => {
     await reader;
     expect(reads).toBeGreaterThan(2);
     expect(faults).toEqual([]);
-    expect((await loadShipments({ db }, shop, 'cs')).map((s) => s.name)).toContain('method 100 r8');
+    expect((await loadShipments({ stores: createStores(db) }, shop, 'cs')).map((s) => s.name)).toContain('method 100 r8');
   }, 180_000);
 });

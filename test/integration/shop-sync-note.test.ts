@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connection.js';
 import { createShopSyncNoteActivities } from '../../activities/shop-sync-notes.js';
 import type { ActivityDeps } from '../../activities/deps.js';
+import { createStores } from '../../src/db/stores.js';
 import { shopSyncNotes } from '../../src/db/shop-sync-notes.js';
 
 let db: Database;
@@ -24,7 +25,7 @@ describe('noteShopSync', () => {
     const { Shop } = db.models;
     const token = `${run}-shop`;
     await Shop.create({ token, status: 'active', profile: 'fulfillment', version: 1, webhookKeyHash: `h-${token}`, webhookKeyNonce: 'n' });
-    const { noteShopSync } = createShopSyncNoteActivities({ db } as unknown as ActivityDeps);
+    const { noteShopSync } = createShopSyncNoteActivities({ stores: createStores(db) } as unknown as ActivityDeps);
     const lost: number[] = [];
     for (let i = 0; i < 60; i++) {
       const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();

@@ -5,6 +5,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps.js';
+import { createStores } from '../../src/db/stores.js';
 import { createVendorEventsActivities } from '../../activities/vendor-events.js';
 import { startVendorReceiver, type VendorReceiver } from '../../sandbox/vendor-receiver.js';
 import { loadConfig } from '../../src/config.js';
@@ -38,7 +39,7 @@ describe('deliverVendorEvents', () => {
     const token = `${run}-shop`;
     const config = loadConfig({ VENDOR_EVENTS_URL: receiver.url, VENDOR_EVENTS_SECRET: SECRET, VENDOR_EVENTS_BATCH: '3' });
     const records = createRecordStore(db.models);
-    const deps = { config, db, records, logger: createLogger('silent') } as unknown as ActivityDeps;
+    const deps = { config, stores: createStores(db, { records }), logger: createLogger('silent') } as unknown as ActivityDeps;
     const { deliverVendorEvents } = createVendorEventsActivities(deps);
     const deliver = (after: FeedPosition | null): Promise<VendorEventsDeliveryResult> =>
       new MockActivityEnvironment().run(deliverVendorEvents, { shopToken: token, after });

@@ -12,8 +12,10 @@ import { errorHandler } from '../../src/http/error-handler.js';
 import { mountVendorRoutes } from '../../src/http/vendor-api/routes.js';
 import { createLogger } from '../../src/logger.js';
 import type { BackSyncRequest, BackSyncResult } from '../../workflows/messages.js';
-import { hashVendorToken } from '../../src/db/vendor-tokens.js';
-import { requestFingerprint } from '../../src/db/vendor-idempotency-store.js';
+import type { Models } from '../../src/db/models/index.js';
+import { createShopStore } from '../../src/db/shop-store.js';
+import { createVendorTokenStore, hashVendorToken } from '../../src/db/vendor-tokens.js';
+import { createVendorIdempotencyStore, requestFingerprint } from '../../src/db/vendor-idempotency-store.js';
 
 const TOKEN = 'vendor-token-for-unit-tests-0123';
 type ShopRow = { token: string; status: string; profile: string; version: number };
@@ -25,27 +27,32 @@ const idempotency = new Map<string, { state: string; fingerprint: string; result
 let tokenStoreDown = false;
 let behaviour: (request: BackSyncRequest) => Promise<BackSyncResult>;
 
+const fakeModels = {
+  Shop: { findOne: (filter: { token: string }) => ({ lean: async () => shops.get(filter.token) ?? null }) },
+  VendorToken: {
+    findOne: (filter: { hash: string; revokedAt: null }) => ({
+      lean: async () => {
+        if (tokenStoreDown) throw new Error('connection refused');
+        const doc = tokens.get(filter.hash);
+        return doc && !doc.revokedAt ? doc : null;
+      },
+    }),
+  },
+  VendorIdempotency: {
+    findOne: (filter: { shopToken: string; key: string }) => ({
+      lean: async () => idempotency.get(`${filter.shopToken} ${filter.key}`) ?? null,
+    }),
+  },
+} as unknown as Pick<Models, 'Shop' | 'VendorToken' | 'VendorIdempotency'>;
+
 const fakeDeps = {
   config: loadConfig({ NODE_ENV: 'test', VENDOR_API_TOKEN: TOKEN, VENDOR_API_WAIT_SECONDS: '1' }),
   logger: createLogger('silent'),
-  db: {
-    models: {
-      Shop: { findOne: (filter: { token: string }) => ({ lean: async () => shops.get(filter.token) ?? null }) },
-      VendorToken: {
-        findOne: (filter: { hash: string; revokedAt: null }) => ({
-          lean: async () => {
-            if (tokenStoreDown) throw new Error('connection refused');
-            const doc = tokens.get(filter.hash);
-            return doc && !doc.revokedAt ? doc : null;
-          },
-        }),
-      },
-      VendorIdempotency: {
-        findOne: (filter: { shopToken: string; key: string }) => ({
-          lean: async () => idempotency.get(`${filter.shopToken} ${filter.key}`) ?? null,
-        }),
-      },
-    },
+  // The real stores over the fake models above.
+  stores: {
+    shops: createShopStore(fakeModels.Shop),
+    vendorTokens: createVendorTokenStore(fakeModels.VendorToken),
+    vendorIdempotency: createVendorIdempotencyStore(fakeModels.VendorIdempotency),
   },
   temporal: {
     connection: {

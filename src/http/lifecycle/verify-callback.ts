@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/connection.js';
-import { consumedSignatures } from '../../db/consumed-signatures.js';
+import type { Stores } from '../../db/stores.js';
 import { PublicKeyUnavailableError, type PublicKeySource } from '../../upgates/public-key.js';
 import { signatureTimeCheck, signedValues, type LifecycleCallback } from '../../upgates/signature.js';
 import type { Logger } from '../../logger.js';
@@ -18,6 +18,7 @@ export interface VerifyDeps {
   signatureToken: string;
   logger: Logger;
   db: Pick<Database, 'connection'>;
+  stores: Pick<Stores, 'consumedSignatures'>;
   config: Pick<Config, 'signatureMaxSkewSeconds'>;
 }
 
@@ -68,7 +69,7 @@ export async function verifyCallback<S extends z.ZodType>(
   // Kept until `time` leaves the window: after that the time check refuses the signature by itself.
   const expiresAt = new Date(timeCheck.at.getTime() + skewSeconds * 1000 + 60_000);
   const consumption = await withDatabaseDeadline(deps.db.connection, () =>
-    consumedSignatures(deps.db.connection).consume({ callback, signature: body.signature_v2, body: parsed.data, expiresAt }),
+    deps.stores.consumedSignatures.consume({ callback, signature: body.signature_v2, body: parsed.data, expiresAt }),
   );
   if (consumption === 'replay') {
     signatureRefusals.inc({ callback, reason: 'replay' });

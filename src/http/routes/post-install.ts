@@ -9,7 +9,7 @@ import { credentialsChangedSignal } from '../../../workflows/messages.js';
 import { cancelPurgeSignal } from '../../../workflows/uninstall.js';
 import { signalShopIfRunning } from '../../temporal/shop-workflow-client.js';
 import { uninstallWorkflowId } from '../../temporal/workflow-ids.js';
-import { createShopStore, type BeginInstallOutcome } from '../../db/shop-store.js';
+import type { BeginInstallOutcome } from '../../db/shop-store.js';
 import { withDatabaseDeadline } from '../database-deadline.js';
 import { installBodySchema, type InstallBody } from '../lifecycle/callback-schemas.js';
 import { refuseInstallApiUrl } from '../lifecycle/install-api-url-check.js';
@@ -78,7 +78,7 @@ async function upsertShopForInstall(deps: AppDeps, body: InstallBody): Promise<B
     );
   }
   const hashFor = (nonce: string) => deps.webhookKeys.hash(deps.webhookKeys.keyFor(body.token, nonce));
-  return createShopStore(deps.db.models.Shop).beginInstall({
+  return deps.stores.shops.beginInstall({
     token: body.token,
     credentials,
     profile: deps.config.profile,

@@ -12,7 +12,7 @@ export const postOpen = (deps: AppDeps): RequestHandler[] => [
     const body = await verifyCallback('open', openBodySchema, req, res, { ...deps, signatureToken: deps.config.upgates.signatureToken });
     if (!body) return;
     const shop = await withDatabaseDeadline(deps.db.connection, () =>
-      deps.db.models.Shop.findOne({ token: body.token }, { status: 1 }).lean(),
+      deps.stores.shops.findByToken<{ status: string }>(body.token, { status: 1 }),
     );
     if (!shop || shop.status === 'uninstalled') {
       res.status(404).json({ error: true, message: 'The add-on is not installed in this shop. Please activate it first.' });

@@ -5,7 +5,6 @@
 // and the worker's sweep starts the workflow once Temporal is back (src/temporal/uninstall-sweep.ts); the
 // answer is 200 either way, since Upgates ignores it and never calls again.
 import express, { type RequestHandler } from 'express';
-import { createShopStore } from '../../db/shop-store.js';
 import { startPendingUninstall } from '../../shops/uninstall-intent.js';
 import { withDatabaseDeadline } from '../database-deadline.js';
 import { uninstallBodySchema } from '../lifecycle/callback-schemas.js';
@@ -21,16 +20,16 @@ export const postUninstall = (deps: AppDeps): RequestHandler[] => [
       signatureToken: deps.config.upgates.signatureToken,
     });
     if (!body) return;
-    const { Shop } = deps.db.models;
+    const { shops } = deps.stores;
     const now = new Date();
     const purgeAfter = new Date(now.getTime() + deps.config.uninstallRetentionSeconds * 1000);
     // Only the first of concurrent or repeated callbacks flips the state; the rest find the intent (if any).
-    const pending = await withDatabaseDeadline(deps.db.connection, () =>
-      createShopStore(Shop).markUninstalled(body.token, now, purgeAfter),
-    ).finally(() => deps.webhookShops.forget(body.token)); // late webhooks are ignored from here on, in this process at once
+    const pending = await withDatabaseDeadline(deps.db.connection, () => shops.markUninstalled(body.token, now, purgeAfter)).finally(() =>
+      deps.webhookShops.forget(body.token),
+    ); // late webhooks are ignored from here on, in this process at once
     if (pending) {
       try {
-        await startPendingUninstall(deps.temporal, Shop, deps.config.temporal.taskQueue, pending, Date.now() + TEMPORAL_CALL_DEADLINE_MS);
+        await startPendingUninstall(deps.temporal, shops, deps.config.temporal.taskQueue, pending, Date.now() + TEMPORAL_CALL_DEADLINE_MS);
       } catch (error) {
         // Recorded durably above: the worker's uninstall sweep starts the workflow when Temporal is back.
         deps.logger.warn({ shopToken: body.token, err: error }, 'uninstall recorded; its workflow starts with the next sweep');

@@ -25,8 +25,8 @@ export const postVersion = (deps: AppDeps): RequestHandler[] => [
       signatureToken: deps.config.upgates.signatureToken,
     });
     if (!body) return;
-    const { Shop } = deps.db.models;
-    const shop = await withDatabaseDeadline(deps.db.connection, () => Shop.findOne({ token: body.token }).lean());
+    const { shops } = deps.stores;
+    const shop = await withDatabaseDeadline(deps.db.connection, () => shops.findByToken(body.token));
     if (!shop || shop.status !== 'active') {
       res.status(404).json({ error: true, message: 'The add-on is not installed (or still installing) in this shop.' });
       return;
@@ -38,9 +38,7 @@ export const postVersion = (deps: AppDeps): RequestHandler[] => [
         { shopToken: body.token, upgatesVersion: body.version, keptVersion: shop.version },
         'version change to an Upgates version identifier not in UPGATES_VERSIONS; the shop keeps its version',
       );
-      await withDatabaseDeadline(deps.db.connection, () =>
-        Shop.updateOne({ token: body.token }, { $set: { versionNotice: { upgatesVersion: body.version, at: new Date() } } }),
-      );
+      await withDatabaseDeadline(deps.db.connection, () => shops.noteUnmappedVersion(body.token, body.version));
       res.json({
         error: true,
         message: `Add-on version "${body.version}" is not configured in this add-on's backend; the shop keeps version ${shop.version}.`,
@@ -49,9 +47,7 @@ export const postVersion = (deps: AppDeps): RequestHandler[] => [
     }
     if (shop.version === toVersion) {
       if (shop.upgatesVersion !== body.version || shop.versionNotice)
-        await withDatabaseDeadline(deps.db.connection, () =>
-          Shop.updateOne({ token: body.token }, { $set: { upgatesVersion: body.version, versionNotice: null } }),
-        );
+        await withDatabaseDeadline(deps.db.connection, () => shops.setUpgatesVersion(body.token, body.version));
       res.json({ error: false, message: '' });
       return;
     }
@@ -67,9 +63,7 @@ export const postVersion = (deps: AppDeps): RequestHandler[] => [
       res.status(503).json({ error: true, message: 'Temporarily unavailable, please retry' });
       return;
     }
-    await withDatabaseDeadline(deps.db.connection, () =>
-      Shop.updateOne({ token: body.token }, { $set: { upgatesVersion: body.version, versionNotice: null } }),
-    );
+    await withDatabaseDeadline(deps.db.connection, () => shops.setUpgatesVersion(body.token, body.version));
     res.json({ error: false, message: '' });
   },
 ];

@@ -11,12 +11,10 @@ import { utcDay } from '../../upgates/usage-ledger.js';
 import { shopStateQuery, type ShopStatusView } from '../../../workflows/messages.js';
 import type { AppDeps } from '../deps.js';
 import { withDatabaseDeadline } from '../database-deadline.js';
-import { countLiveRecords, readLiveRecords } from '../../db/record-store.js';
 import { unmappedVersionNotice } from '../lifecycle/version-notice.js';
 import { effectiveSettings, type SettingValues } from './settings-form.js';
 import { loadQuarantineView, type QuarantineView } from './quarantine-view.js';
-import { shopSyncNotes } from '../../db/shop-sync-notes.js';
-import { vendorEventDeliveries } from '../../db/vendor-event-deliveries.js';
+import type { Stores } from '../../db/stores.js';
 
 const QUERY_DEADLINE_MS = 1500;
 /** How long the page waits for record counts before it renders without them (they finish into the cache). */
@@ -84,8 +82,12 @@ export async function queryShopState(deps: AppDeps, shopToken: string): Promise<
  * Read as live records (one per id, its newest version): a plain find lists a method twice, once with its old
  * name, while the FerretDB write path holds both versions of a changed one.
  */
-export async function loadShipments(deps: Pick<AppDeps, 'db'>, shopToken: string, lang: string): Promise<ShipmentOption[]> {
-  const records = await readLiveRecords(deps.db.models.SyncedRecord, shopToken, 'shipments');
+export async function loadShipments(
+  deps: { stores: Pick<Stores, 'liveRecords'> },
+  shopToken: string,
+  lang: string,
+): Promise<ShipmentOption[]> {
+  const records = await deps.stores.liveRecords.read(shopToken, 'shipments');
   return records
     .map((record) => ({ id: record.recordId, name: shipmentName(record.data, lang) ?? record.recordId }))
     .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
@@ -116,7 +118,7 @@ export async function recordCounts(deps: AppDeps, shopToken: string, resources: 
   for (const [k, entry] of countCache) if (now - entry.at > COUNT_TTL_MS) countCache.delete(k);
   let entry = countCache.get(key);
   if (!entry) {
-    const counts = countLiveRecords(deps.db.models.SyncedRecord, shopToken, resources);
+    const counts = deps.stores.liveRecords.count(shopToken, resources);
     entry = { at: now, counts };
     countCache.set(key, entry);
     counts.catch(() => countCache.delete(key));
@@ -134,10 +136,10 @@ export async function recordCounts(deps: AppDeps, shopToken: string, resources: 
 }
 
 export async function loadPageData(deps: AppDeps, shopToken: string, lang: string): Promise<PageData | null> {
-  const { Shop, Account } = deps.db.models;
+  const { shops, accounts, syncNotes } = deps.stores;
   // Database down: 503 at once (error-handler.ts), not a generic 500 after the driver's 5 s.
   const shop = await withDatabaseDeadline(deps.db.connection, () =>
-    Shop.findOne({ token: shopToken }, { credentials: 0, webhookKeyHash: 0, webhookKeyNonce: 0 }).lean(),
+    shops.findByToken(shopToken, { credentials: 0, webhookKeyHash: 0, webhookKeyNonce: 0 }),
   );
   if (!shop) return null;
   const profile = profileOf(shop);
@@ -145,16 +147,14 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
     ? [...new Set([...profile.initialSync.map((s) => s.resource), ...profile.codeLists])].filter((r) => r !== 'owner')
     : [];
   const [account, live, usage, shipments, counts, notedWebhookAt] = await Promise.all([
-    shop.accountId
-      ? Account.findById(shop.accountId, { company: 1, companyNumber: 1 }).lean()
-      : Account.findOne({ shopTokens: shopToken }, { company: 1, companyNumber: 1 }).lean(),
+    accounts.companyOf(shopToken, shop.accountId),
     queryShopState(deps, shopToken),
     deps.ledger.getUsage(shopToken, utcDay()),
     profile?.settings.some((d) => d.type === 'mapping' && d.from === 'shipments')
       ? loadShipments(deps, shopToken, lang)
       : Promise.resolve([]),
     recordCounts(deps, shopToken, resources),
-    shopSyncNotes(deps.db.connection).lastWebhookAt(shopToken),
+    syncNotes.lastWebhookAt(shopToken),
   ]);
   return {
     shop: {
@@ -186,7 +186,7 @@ export async function loadPageData(deps: AppDeps, shopToken: string, lang: strin
 /** One line on the page: delivering, or failing since when (null when the database did not answer). */
 async function loadVendorEventsView(deps: AppDeps, shopToken: string): Promise<PageData['vendorEvents']> {
   try {
-    const status = await vendorEventDeliveries(deps.db.connection).status(shopToken);
+    const status = await deps.stores.vendorEventDeliveries.status(shopToken);
     return { failingSince: status?.failingSince ?? null };
   } catch (error) {
     deps.logger.warn({ err: error, shopToken }, 'iframe: vendor events status read failed');

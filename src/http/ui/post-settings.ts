@@ -3,7 +3,6 @@
 // carriers); anything invalid answers 400 and changes nothing.
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../deps.js';
-import { readLiveRecords } from '../../db/record-store.js';
 import { t } from './i18n.js';
 import { profileOf } from './page-data.js';
 import { answer, authenticatePost, fail } from './respond.js';
@@ -16,8 +15,12 @@ export const postSettings =
     if (!auth) return;
     const { shop: shopToken, lang } = auth.session;
     const tr = t(lang);
-    const { Shop, SyncedRecord } = deps.db.models;
-    const shop = await Shop.findOne({ token: shopToken }, { status: 1, profile: 1, version: 1 }).lean();
+    const { shops, liveRecords } = deps.stores;
+    const shop = await shops.findByToken<{ status: string; profile: string; version: number }>(shopToken, {
+      status: 1,
+      profile: 1,
+      version: 1,
+    });
     if (!shop || shop.status === 'uninstalled') return fail(req, res, 404, lang, 'error.notInstalled');
     const declarations = profileOf(shop)?.settings ?? [];
 
@@ -25,7 +28,7 @@ export const postSettings =
     for (const d of declarations) {
       if (d.type !== 'mapping' || knownIds[d.from]) continue;
       // Live records (one per id, newest version), like every reader of the mirror.
-      const records = await readLiveRecords(SyncedRecord, shopToken, d.from, { withData: false });
+      const records = await liveRecords.read(shopToken, d.from, { withData: false });
       knownIds[d.from] = new Set(records.map((record) => record.recordId));
     }
     const parsed = settingsSchema(declarations, knownIds).safeParse(settingsInput(declarations, req.body));
@@ -34,8 +37,7 @@ export const postSettings =
       return answer(deps, req, res, auth, 400, { ok: false, tone: 'err', message: tr('invalid'), issues }, 'settings');
     }
 
-    const set = Object.fromEntries(Object.entries(parsed.data).map(([key, value]) => [`settings.${key}`, value]));
-    if (Object.keys(set).length) await Shop.updateOne({ token: shopToken, status: { $ne: 'uninstalled' } }, { $set: set });
+    await shops.saveSettings(shopToken, parsed.data);
     deps.logger.info({ shopToken, keys: Object.keys(parsed.data) }, 'iframe: settings saved');
     return answer(deps, req, res, auth, 200, { ok: true, tone: 'ok', message: tr('saved'), settings: parsed.data }, 'settings');
   };

@@ -20,7 +20,7 @@ export const postSyncNow =
     if (!auth) return;
     const { shop: shopToken, lang } = auth.session;
     const tr = t(lang);
-    const shop = await deps.db.models.Shop.findOne({ token: shopToken }, { status: 1 }).lean();
+    const shop = await deps.stores.shops.findByToken<{ status: string }>(shopToken, { status: 1 });
     if (!shop || shop.status === 'uninstalled') return fail(req, res, 404, lang, 'error.notInstalled');
 
     let result: SyncNowResult;

@@ -1,5 +1,4 @@
 // The iframe's view of the shop's quarantined (poison) records (issue 16.1): how many, and the first ids.
-import { quarantineStore } from '../../db/quarantine-store.js';
 import type { AppDeps } from '../deps.js';
 
 /** Ids shown on the page; the count covers them all. */
@@ -11,9 +10,9 @@ export interface QuarantineView {
 }
 
 /** Null when the database did not answer (the page renders without the line). */
-export async function loadQuarantineView(deps: AppDeps, shopToken: string): Promise<QuarantineView | null> {
+export async function loadQuarantineView(deps: Pick<AppDeps, 'stores' | 'logger'>, shopToken: string): Promise<QuarantineView | null> {
   try {
-    const store = quarantineStore(deps.db.connection);
+    const store = deps.stores.quarantine;
     const [count, entries] = await Promise.all([store.count(shopToken), store.list(shopToken, SHOWN)]);
     return { count, ids: entries.map((e) => ({ resource: e.resource, id: e.recordId })) };
   } catch (error) {

@@ -4,12 +4,13 @@
 // every route with a `:token` parameter: 403 for a shop outside it, before anything is read or written.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, RequestParamHandler } from 'express';
-import { verifyVendorToken, type VendorScope } from '../../db/vendor-tokens.js';
+import type { VendorScope } from '../../db/vendor-tokens.js';
+import type { Stores } from '../../db/stores.js';
 import type { AppDeps } from '../deps.js';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
-export function vendorAuth(deps: Pick<AppDeps, 'config' | 'db' | 'logger'>): RequestHandler {
+export function vendorAuth(deps: Pick<AppDeps, 'config' | 'logger'> & { stores: Pick<Stores, 'vendorTokens'> }): RequestHandler {
   const bootstrap = digest(deps.config.vendorApiToken);
   return async (req, res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
@@ -19,9 +20,9 @@ export function vendorAuth(deps: Pick<AppDeps, 'config' | 'db' | 'logger'>): Req
       next();
       return;
     }
-    let verified: Awaited<ReturnType<typeof verifyVendorToken>>;
+    let verified: Awaited<ReturnType<Stores['vendorTokens']['verify']>>;
     try {
-      verified = presented ? await verifyVendorToken(deps.db.models.VendorToken, presented) : undefined;
+      verified = presented ? await deps.stores.vendorTokens.verify(presented) : undefined;
     } catch (error) {
       deps.logger.warn({ err: error }, 'vendor API: token store unavailable');
       res.status(503).set('Retry-After', '30').json({ error: true, message: 'Temporarily unavailable; retry later' });

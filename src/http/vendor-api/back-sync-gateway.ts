@@ -10,7 +10,7 @@ import { backSyncUpdate, type BackSyncRequest, type BackSyncResult } from '../..
 import type { BackSyncActionId } from '../../profiles/back-sync-items.js';
 import { getProfile, UnknownProfileError } from '../../profiles/index.js';
 import type { AddonProfileName, BackSyncAction, ProfileVersion } from '../../profiles/types.js';
-import { createVendorIdempotencyStore, requestFingerprint } from '../../db/vendor-idempotency-store.js';
+import { requestFingerprint } from '../../db/vendor-idempotency-store.js';
 import { activeSuspension, type ServiceField } from '../../shops/service-suspension.js';
 import { shopWorkflowId } from '../../temporal/workflow-ids.js';
 import type { AppDeps } from '../deps.js';
@@ -36,7 +36,7 @@ export async function resolveAction(
 ): Promise<{ shop: VendorShop; profile: ProfileVersion; action: BackSyncAction } | undefined> {
   const token = String(req.params.token ?? '');
   const shop = token
-    ? await deps.db.models.Shop.findOne({ token }, { token: 1, status: 1, profile: 1, version: 1, service: 1 }).lean<VendorShop>()
+    ? await deps.stores.shops.findByToken<VendorShop>(token, { token: 1, status: 1, profile: 1, version: 1, service: 1 })
     : null;
   if (!shop || shop.status === 'uninstalled') {
     res.status(404).json({ error: true, message: `Unknown or uninstalled shop ${token}` });
@@ -133,7 +133,7 @@ async function answeredBefore(
   updateId: string,
   request: BackSyncRequest,
 ): Promise<boolean> {
-  const found = await createVendorIdempotencyStore(deps.db.models.VendorIdempotency).find(shopToken, updateId);
+  const found = await deps.stores.vendorIdempotency.find(shopToken, updateId);
   if (!found) return false;
   if (found.fingerprint !== requestFingerprint(request.action, request.items)) {
     res.status(422).json({ error: true, message: 'This Idempotency-Key was used with a different request. Nothing was changed.' });

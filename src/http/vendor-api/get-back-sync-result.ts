@@ -21,7 +21,7 @@ export const getBackSyncResult =
   async (req, res) => {
     const p = parseOr400(res, params, req.params);
     if (!p) return;
-    const shop = await deps.db.models.Shop.findOne({ token: p.token }, { token: 1 }).lean();
+    const shop = await deps.stores.shops.findByToken<{ token: string }>(p.token, { token: 1 });
     if (!shop) {
       res.status(404).json({ error: true, message: `Unknown shop ${p.token}` });
       return;

@@ -5,7 +5,7 @@
 // src/db/change-sequence.ts). 400 malformed query or cursor, 401, 403, 404 unknown shop, 503 database down.
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, readChanges } from '../../db/change-feed.js';
+import { decodeCursor, encodeCursor } from '../../db/change-feed.js';
 import { RESOURCES } from '../../upgates/resources.js';
 import type { AppDeps } from '../deps.js';
 import { parseOr400 } from './validation.js';
@@ -39,11 +39,11 @@ export const getChanges =
       res.status(400).json({ error: true, message: `Invalid request: ${after}. Nothing was changed.` });
       return;
     }
-    const shop = await deps.db.models.Shop.findOne({ token: p.token }, { token: 1 }).lean();
+    const shop = await deps.stores.shops.findByToken<{ token: string }>(p.token, { token: 1 });
     if (!shop) {
       res.status(404).json({ error: true, message: `Unknown shop ${p.token}` });
       return;
     }
-    const page = await readChanges(deps.db.models, p.token, { resources: q.resources, after, limit: q.limit });
+    const page = await deps.stores.changes.read(p.token, { resources: q.resources, after, limit: q.limit });
     res.json({ changes: page.changes, next_cursor: encodeCursor(page.next, q.resources), has_more: page.hasMore });
   };

@@ -4,7 +4,6 @@
 // a record we never held, 503 database down.
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { readRecord } from '../../db/change-feed.js';
 import { RESOURCES } from '../../upgates/resources.js';
 import type { AppDeps } from '../deps.js';
 import { parseOr400 } from './validation.js';
@@ -20,12 +19,12 @@ export const getRecord =
   async (req, res) => {
     const p = parseOr400(res, params, req.params);
     if (!p) return;
-    const shop = await deps.db.models.Shop.findOne({ token: p.token }, { token: 1 }).lean();
+    const shop = await deps.stores.shops.findByToken<{ token: string }>(p.token, { token: 1 });
     if (!shop) {
       res.status(404).json({ error: true, message: `Unknown shop ${p.token}` });
       return;
     }
-    const record = await readRecord(deps.db.models, p.token, p.resource, p.id);
+    const record = await deps.stores.changes.readRecord(p.token, p.resource, p.id);
     if (!record) {
       res.status(404).json({ error: true, message: `No ${p.resource} record ${p.id} in the mirror of shop ${p.token}` });
       return;

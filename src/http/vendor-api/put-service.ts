@@ -35,8 +35,8 @@ export const putService =
     const p = parseOr400(res, params, req.params);
     const b = p && parseOr400(res, body, req.body ?? {});
     if (!p || !b) return;
-    const { Shop } = deps.db.models;
-    const shop = await Shop.findOne({ token: p.token }, { token: 1, status: 1, profile: 1, service: 1 }).lean<ServiceShop>();
+    const { shops } = deps.stores;
+    const shop = await shops.findByToken<ServiceShop>(p.token, { token: 1, status: 1, profile: 1, service: 1 });
     if (!shop || shop.status === 'uninstalled') {
       res.status(404).json({ error: true, message: `Unknown or uninstalled shop ${p.token}` });
       return;
@@ -55,8 +55,7 @@ export const putService =
       b.state === 'suspended'
         ? { state: 'suspended' as const, reason: b.reason ?? null, since: current?.since ?? now }
         : { state: 'active' as const, reason: null, since: current ? now : (shop.service?.since ?? now) };
-    const stored = await Shop.updateOne({ token: p.token, status: { $ne: 'uninstalled' } }, { $set: { service } });
-    if (stored.matchedCount === 0) {
+    if (!(await shops.setServiceState(p.token, service))) {
       res.status(404).json({ error: true, message: `Unknown or uninstalled shop ${p.token}` });
       return;
     }
