@@ -58,7 +58,7 @@ export interface PendingUninstall {
 }
 
 /** A shop document as read (lean); a projection reads fewer fields, named by the caller's type parameter. */
-export type StoredShop = ShopDoc & { _id: Types.ObjectId };
+export type StoredShop = ShopDoc & { _id: Types.ObjectId | string };
 
 /** The vendor's service state (PUT /api/vendor/shops/:token/service). */
 export interface ServiceState {
@@ -71,6 +71,9 @@ export function createShopStore(Shop: ShopModel) {
   return {
     /** The shop's document (or the projected fields), or null for an unknown token. */
     async findByToken<T = StoredShop>(token: string, projection?: ProjectionType<ShopDoc>): Promise<T | null> {
+      // By `_id` first (a shop created since shops are keyed by token), then by `token` (one stored before).
+      const byId = await (projection ? Shop.findOne({ _id: token }, projection) : Shop.findOne({ _id: token })).lean<T>();
+      if (byId) return byId;
       return (projection ? Shop.findOne({ token }, projection) : Shop.findOne({ token })).lean<T>();
     },
 
@@ -115,6 +118,7 @@ export function createShopStore(Shop: ShopModel) {
       const key = input.newWebhookKey();
       try {
         await Shop.create({
+          _id: token, // see the model: the one filter FerretDB answers from an index
           token,
           status: 'installing',
           profile: input.profile,

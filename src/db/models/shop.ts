@@ -1,10 +1,16 @@
 // A shop that installed the add-on, keyed by Upgates' `token` (the stable e-shop identifier; apiUrl can change).
-import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { Schema, Types, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
 const encryptedBlob = new Schema({ v: Number, iv: String, tag: String, data: String }, { _id: false });
 
 const shopSchema = new Schema(
   {
+    /**
+     * The token for a shop created by an install (shop-store.ts beginInstall): FerretDB 1.24 answers only a lone
+     * `_id` filter from an index, and the shop is read before every activity's API calls. Shops stored before
+     * have an ObjectId (the default here); the store finds them by `token`.
+     */
+    _id: { type: Schema.Types.Mixed, default: () => new Types.ObjectId() },
     token: { type: String, required: true, unique: true },
     status: { type: String, enum: ['installing', 'active', 'failed', 'uninstalled'], required: true },
     profile: { type: String, required: true },
