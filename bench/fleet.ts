@@ -71,7 +71,8 @@ async function claimFleet(ctx: BenchContext, n: number) {
 }
 
 export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durationMs'>> {
-  const shops = ctx.full ? 10_000 : 100;
+  // BENCH_FLEET_SHOPS: another size for one run (e.g. to find where the fleet stops scaling).
+  const shops = Number(process.env.BENCH_FLEET_SHOPS) || (ctx.full ? 10_000 : 100);
   const concurrency = 10;
   const serial = 5;
   const bench = await startBenchApp(ctx.services, 'fleet', { role: 'api', env: { ADDON_PROFILE: 'expedition' } });
@@ -136,7 +137,7 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     const remaining = await until(
       'every shop live',
       async () => ((await notLive()) === 0 ? 0 : undefined),
-      ctx.full ? 3_600_000 : 240_000,
+      ctx.full ? 3_600_000 : Math.max(240_000, shops * 2_000),
       2_000,
     ).catch(() => notLive());
     const liveSeconds = (performance.now() - started) / 1000;

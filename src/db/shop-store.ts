@@ -68,14 +68,17 @@ export interface ServiceState {
 }
 
 export function createShopStore(Shop: ShopModel) {
+  /** The shop's document (or the projected fields), or null for an unknown token. */
+  async function findByToken<T = StoredShop>(token: string, projection?: ProjectionType<ShopDoc>): Promise<T | null> {
+    // By `_id` first (a shop created since shops are keyed by token), then by `token` (one stored before, or none:
+    // a first install pays the scan once).
+    const byId = await (projection ? Shop.findOne({ _id: token }, projection) : Shop.findOne({ _id: token })).lean<T>();
+    if (byId) return byId;
+    return (projection ? Shop.findOne({ token }, projection) : Shop.findOne({ token })).lean<T>();
+  }
+
   return {
-    /** The shop's document (or the projected fields), or null for an unknown token. */
-    async findByToken<T = StoredShop>(token: string, projection?: ProjectionType<ShopDoc>): Promise<T | null> {
-      // By `_id` first (a shop created since shops are keyed by token), then by `token` (one stored before).
-      const byId = await (projection ? Shop.findOne({ _id: token }, projection) : Shop.findOne({ _id: token })).lean<T>();
-      if (byId) return byId;
-      return (projection ? Shop.findOne({ token }, projection) : Shop.findOne({ token })).lean<T>();
-    },
+    findByToken,
 
     /** True while the shop is uninstalled (a reinstall since makes it false). */
     async isUninstalled(token: string): Promise<boolean> {
@@ -84,7 +87,7 @@ export function createShopStore(Shop: ShopModel) {
 
     async beginInstall(input: BeginInstallInput): Promise<BeginInstallOutcome> {
       const { token, credentials } = input;
-      const existing = await Shop.findOne({ token }, { status: 1, webhookKeyNonce: 1 }).lean();
+      const existing = await findByToken<{ status: ShopStatus; webhookKeyNonce: string }>(token, { status: 1, webhookKeyNonce: 1 });
       if (existing?.status === 'active') {
         await Shop.updateOne({ token }, { $set: { credentials, language: input.language }, $inc: { credentialsVersion: 1 } });
         return 'already-active';
