@@ -4,6 +4,7 @@
 // successful raw signal) must be in a webhook signal recorded in its shop workflow's history. Totals alone
 // (200s minus ids received) would let a lost id hide behind an unanswered delivery that still got through.
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 import { Client, Connection } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { WebhookBatch } from '../workflows/lib/pending-set.js';
@@ -49,7 +50,7 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
     `${shops} shops (Shop documents + webhook keys written directly), app role 'api' in this process (no worker during the load, so nothing competes with ingestion; a worker starts afterwards to count the ids)`,
     `each request: one Orders.update with one unique order id; autocannon ${concurrency} connections, loopback`,
     `ceiling: bare client.workflow.signalWithStart calls (one id each) for ${rawSeconds} s, ${concurrency} concurrent, to the same shops' workflow ids; max throughput: the same number of HTTP requests per variant at the same concurrency`,
-    `latency at half the raw ceiling's rate: ${rateSeconds} s per variant (autocannon overallRate, coordinated-omission corrected)`,
+    `latency at half the raw ceiling's rate: ${rateSeconds} s per variant, requests due at an even pace (open loop over ${concurrency} undici connections, each timed from the moment it was due); then the same rate through autocannon's overallRate, whose per-connection timers send in bursts (the burst size is reported), with a route that answers at once as the HTTP floor of those bursts`,
     'max throughput runs are above the ceiling (100 connections unthrottled): each answer is timed (request sent -> answer) to check that every non-200 is a 503 within 1 s (Upgates gives a delivery 1 s)',
     "ids carry the variant in their name, so the signals in the shop workflows' histories tell how many deliveries each signal carried",
     `everything (app, autocannon, Temporal dev server on SQLite, FerretDB) shares the 2 cores, so the app and the load generator compete; coalescer: adaptive limit of signals in flight, at most ${config.webhookSignalsInFlight}`,
@@ -105,6 +106,8 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
 
     /** Every answer of a run: status and milliseconds from sending the request to its answer. */
     let answers: Array<{ status: number; ms: number }> = [];
+    /** When each request of a run was sent (performance.now()), to measure how bursty the arrivals were. */
+    let sends: number[] = [];
     const load = async (
       path: string,
       tag: string,
@@ -112,6 +115,7 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
       counted = path !== ECHO_PATH, // the echo route signals nothing: its answers acknowledge no id
     ) => {
       answers = [];
+      sends = [];
       // One request in flight per connection (no pipelining), so the connection's context names the id of the
       // request being answered.
       const request = {
@@ -121,6 +125,7 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
           const id = nextId++;
           context.orderId = `${tag}-${id}`;
           context.sentAt = performance.now();
+          sends.push(context.sentAt as number);
           return {
             ...req,
             path: `${path}/${keyList[id % shops]}?event=Orders.update`,
@@ -138,7 +143,7 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
       const requests: NonNullable<Parameters<typeof autocannon>[0]['requests']> = [request];
       const result = await autocannon({ url: runtime.url!, connections: concurrency, timeout: 10, pipelining: 1, ...opts, requests });
       if (counted) accepted += result['2xx'];
-      return { result, answers };
+      return { result, answers, burst: maxWithin(sends, 50) };
     };
 
     const variants = [
@@ -208,20 +213,64 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
     );
     await pacedConnection.close();
     ctx.log(`  raw signalWithStart @${rate}/s: p50 ${fmt(percentile(pacedLatencies, 50))} ms, p99 ${fmt(percentile(pacedLatencies, 99))} ms`);
-    const { result: echo } = await load(ECHO_PATH, 'echo', { overallRate: rate, duration: rateSeconds });
-    ctx.log(`  HTTP floor (echo route) @${rate}/s: p50 ${echo.latency.p50} ms, p99 ${echo.latency.p99} ms`);
+    const { result: echo, burst: echoBurst } = await load(ECHO_PATH, 'echo', { overallRate: rate, duration: rateSeconds });
+    ctx.log(`  HTTP floor (echo route) @${rate}/s: p50 ${echo.latency.p50} ms, p99 ${echo.latency.p99} ms, up to ${echoBurst} sent within 50 ms`);
+    // The target's runs: requests due at an even pace (open loop, timed from the moment each was due), like the
+    // Temporal floor above. autocannon's overallRate paces each of its 100 connections on its own timer, so its
+    // requests leave in bursts (the burst size is measured and reported): run too, as arrivals that bunch up.
+    const pacedHttp = async (path: string, tag: string) => {
+      const pool = new Pool(runtime.url!, { connections: concurrency, pipelining: 1 });
+      const out: Array<{ status: number; ms: number }> = [];
+      const t0 = performance.now();
+      try {
+        await Promise.all(
+          Array.from({ length: rate * rateSeconds }, async (_, i) => {
+            const due = t0 + (i * 1000) / rate;
+            await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+            const id = nextId++;
+            const orderId = `${tag}-${id}`;
+            const status = await pool
+              .request({
+                method: 'POST',
+                path: `${path}/${keyList[id % shops]}?event=Orders.update`,
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ project_name: 'bench', orders: [{ order_number: orderId, last_update_time: '2025-01-01T10:00:00+01:00' }] }),
+                headersTimeout: 10_000,
+              })
+              .then(
+                async (res) => (await res.body.dump(), res.statusCode),
+                () => 0,
+              );
+            out.push({ status, ms: performance.now() - due });
+            if (status >= 200 && status < 300) {
+              acknowledged.add(orderId);
+              accepted++;
+            }
+          }),
+        );
+      } finally {
+        await pool.close();
+      }
+      const ok = out.filter((a) => a.status === 200);
+      const ms = out.map((a) => a.ms);
+      return {
+        achieved: ok.length / ((performance.now() - t0) / 1000),
+        p50: percentile(ms, 50),
+        p99: percentile(ms, 99),
+        errors: out.length - ok.length,
+      };
+    };
     const rateRuns: Record<string, { achieved: number; p50: number; p99: number; errors: number }> = {};
+    const burstRuns: Record<string, { p50: number; p99: number; errors: number; burst: number }> = {};
     for (const v of variants) {
       const phaseCpu = startCpuPhase(pids);
-      const { result: r } = await load(v.path, `${v.tag}rate`, { overallRate: rate, duration: rateSeconds });
+      rateRuns[v.name] = await pacedHttp(v.path, `${v.tag}rate`);
       cpu.push({ phase: `${v.name}, ${rate} req/s`, usage: phaseCpu() });
-      rateRuns[v.name] = {
-        achieved: r['2xx'] / r.duration,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.non2xx + r.errors + r.timeouts,
-      };
-      ctx.log(`  ${v.name} @${rate}/s: achieved ${fmt(rateRuns[v.name]!.achieved)}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+      const r = rateRuns[v.name]!;
+      ctx.log(`  ${v.name} @${rate}/s paced: achieved ${fmt(r.achieved)}/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, ${r.errors} non-200`);
+      const { result: b, burst } = await load(v.path, `${v.tag}burst`, { overallRate: rate, duration: rateSeconds });
+      burstRuns[v.name] = { p50: b.latency.p50, p99: b.latency.p99, errors: b.non2xx + b.errors + b.timeouts, burst };
+      ctx.log(`  ${v.name} @${rate}/s autocannon: p50 ${b.latency.p50} ms, p99 ${b.latency.p99} ms, up to ${burst} sent within 50 ms`);
     }
 
     // Count what the workflows received: a worker processes the buffered signals, then each shop answers.
@@ -301,11 +350,19 @@ export async function webhookIngestion(ctx: BenchContext): Promise<Omit<BenchRes
     for (const v of variants) {
       const r = rateRuns[v.name]!;
       rows.push({
-        metric: `p50 / p99 at half the ceiling (${rate} req/s), ${v.name}`,
+        metric: `p50 / p99 at half the ceiling (${rate} req/s, evenly paced), ${v.name}`,
         target: 'p99 ≤ 250 ms, no non-200, rate held',
         measured: `${fmt(r.p50)} / ${fmt(r.p99)} ms, ${fmt(r.achieved)} req/s, ${r.errors} non-200${v.tag === 'c' ? `, ${fmt(perSignal('crate'), 2)} deliveries per signal` : ''}`,
-        baseline: `raw signalWithStart at the same rate p50 / p99 ${fmt(percentile(pacedLatencies, 50))} / ${fmt(percentile(pacedLatencies, 99))} ms (the Temporal floor); the same load to a route that answers at once ${fmt(echo.latency.p50)} / ${fmt(echo.latency.p99)} ms (the HTTP floor); unthrottled ${fmt(percentile(rawLatencies, 50))} / ${fmt(percentile(rawLatencies, 99))} ms`,
+        baseline: `raw signalWithStart at the same pace p50 / p99 ${fmt(percentile(pacedLatencies, 50))} / ${fmt(percentile(pacedLatencies, 99))} ms (the Temporal floor); unthrottled ${fmt(percentile(rawLatencies, 50))} / ${fmt(percentile(rawLatencies, 99))} ms`,
         pass: r.p99 <= 250 && r.achieved >= rate * 0.95 && r.errors === 0,
+      });
+      const b = burstRuns[v.name]!;
+      rows.push({
+        metric: `p50 / p99 at the same rate in bursts (autocannon overallRate), ${v.name}`,
+        target: 'info',
+        measured: `${fmt(b.p50)} / ${fmt(b.p99)} ms, ${b.errors} non-200; up to ${b.burst} requests sent within 50 ms${v.tag === 'c' ? `, ${fmt(perSignal('cburst'), 2)} deliveries per signal` : ''}`,
+        baseline: `the same bursts to a route that answers at once ${fmt(echo.latency.p50)} / ${fmt(echo.latency.p99)} ms, up to ${echoBurst} within 50 ms (the HTTP floor); evenly paced the most within 50 ms is ${Math.ceil((rate * 50) / 1000)}`,
+        pass: null,
       });
     }
     for (const { phase, usage } of cpu)
@@ -374,4 +431,15 @@ async function signalledIds(
     }
   });
   return { ids, signalsByTag };
+}
+
+/** The most timestamps (ms) inside any window of `windowMs`: how bunched up the requests left. */
+export function maxWithin(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let lo = 0, hi = 0; hi < sorted.length; hi++) {
+    while (sorted[hi]! - sorted[lo]! > windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
 }
