@@ -10,6 +10,7 @@ import { startWorkerProcess } from './lib/worker-process.js';
 import { measureDatabaseFloor, storedRecords, type FloorRun } from './lib/database-floor.js';
 import { fmt, sleep } from './lib/stats.js';
 import { LOCAL_SQLITE_PRAGMAS, startFerretDb, type FerretDbServer } from '../src/local/ferretdb-server.js';
+import { formatCpu, startCpuPhase, type CpuPhase } from './lib/cpu.js';
 import type { BenchContext } from './lib/context.js';
 import type { BenchResult, Row } from './lib/report.js';
 
@@ -38,6 +39,9 @@ interface SyncRun {
   floor: FloorRun;
   /** The same on a FerretDB with the other SQLite setting. */
   altFloor: FloorRun;
+  /** Who had the cores from the install until live, and while the floor ran (the store alone). */
+  syncCores: CpuPhase;
+  floorCores: CpuPhase;
 }
 
 async function syncOnce(ctx: BenchContext, orders: number, products: number, altFerret: FerretDbServer): Promise<SyncRun> {
@@ -51,9 +55,12 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number, alt
     const idleMb = worker.memory().rssMb;
     worker.resetPeak();
     worker.resetCounters();
+    const pids = { worker: worker.pid, temporal: ctx.services.temporal.process.child.pid, ferretdb: ctx.services.ferret.process.child.pid };
+    const syncCpu = startCpuPhase(pids);
     const installed = await bench.sandbox.lifecycle.install(shop.token, { addonUrl: bench.addonUrl });
     if (!installed.ok) throw new Error(`install failed: ${JSON.stringify(installed.body)}`);
     const live = await bench.waitLive(token, ctx.full ? 3_600_000 : 600_000);
+    const syncCores = syncCpu();
     const progress = live.initialSync!;
     const from = Date.parse(progress.startedAt);
     const to = Date.parse(progress.finishedAt!);
@@ -64,7 +71,9 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number, alt
     // The floor: the records the sync stored, written again by the store alone into fresh databases.
     const stored = await storedRecords(bench.app.db.models.SyncedRecord, token);
     const floorUri = (uri: string, name: string) => uri.replace(/\/([^/?]+)(\?|$)/, `/floor_${name}_${orders}$2`);
+    const floorCpu = startCpuPhase({ ferretdb: ctx.services.ferret.process.child.pid });
     const floor = await measureDatabaseFloor(floorUri(ctx.services.ferret.uri, 'same'), token, stored, timing.batches);
+    const floorCores = floorCpu();
     const altFloor = await measureDatabaseFloor(floorUri(altFerret.uri, 'alt'), token, stored, timing.batches);
     return {
       orders,
@@ -85,6 +94,8 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number, alt
       batches: timing.batches.length,
       floor,
       altFloor,
+      syncCores,
+      floorCores,
     };
   } finally {
     await worker.stop();
@@ -173,6 +184,13 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
       target: 'info',
       measured: `DB upserts ${fmt(run.upsertSeconds)} s (${fmt((100 * run.upsertSeconds) / run.seconds, 0)} %), HTTP in flight ${fmt(run.httpBusySeconds)} s (${fmt((100 * run.httpBusySeconds) / run.seconds, 0)} %), overlapping`,
       baseline: 'n/a',
+      pass: null,
+    });
+    rows.push({
+      metric: `cores busy, ${n} orders: install to live`,
+      target: 'info',
+      measured: formatCpu(run.syncCores).replace('app + load generator', 'API + sandbox'),
+      baseline: `the DB floor: ${formatCpu(run.floorCores).replace('app + load generator', 'the store (bench process)')}`,
       pass: null,
     });
     const commands = sumValues(run.commands);
