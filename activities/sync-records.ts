@@ -8,6 +8,7 @@ import { isMirrored, MIRRORED_RESOURCES, SYNC_INFO, type MirroredResource } from
 import type { ByIdResource } from '../src/upgates/schemas/index.js';
 import type { CallPriority } from '../src/upgates/http.js';
 import type { UpgatesClient } from '../src/upgates/client.js';
+import type { SharedChangeBatch } from '../src/db/record-store.js';
 import { chunk } from '../src/upgates/batching.js';
 import { toTemporalFailure } from '../src/upgates/temporal-failure.js';
 import type { ActivityDeps } from './deps.js';
@@ -48,6 +49,7 @@ export function createSyncActivities(deps: ActivityDeps) {
     items: Array<Record<string, unknown>>,
     expectNew = false,
     beat: () => void = () => heartbeat(),
+    changeBatch?: SharedChangeBatch,
   ): Promise<number> {
     if (items.length === 0) return 0;
     // Heartbeat per write: a flush of a few hundred records on a slow store outlives the heartbeat timeout
@@ -57,7 +59,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       resource,
       items.map((item) => toRecordVersion(resource, item)),
       new Date(),
-      { expectNew, onProgress: beat },
+      { expectNew, onProgress: beat, changeBatch },
     );
     return items.length;
   }
@@ -203,10 +205,48 @@ export function createSyncActivities(deps: ActivityDeps) {
       );
       const lookbackDays = profile.initialSync.find((s) => s.resource === 'orders')?.lookbackDays ?? deps.config.sync.initialLookbackDays;
       const settingsLookback = Number((shop.settings as Record<string, unknown> | null)?.lookbackDays);
+      const resources = onlyResources ? ordered.filter((r) => onlyResources.includes(r)) : ordered;
       return {
-        resources: onlyResources ? ordered.filter((r) => onlyResources.includes(r)) : ordered,
+        resources,
         lookbackDays: Number.isFinite(settingsLookback) && settingsLookback > 0 ? settingsLookback : lookbackDays,
+        codeLists: resources.filter((r) => !PAGINATED.has(r as MirroredResource)),
       };
+    },
+
+    async syncCodeLists({
+      shopToken,
+      resources,
+      priority,
+      expectNew,
+    }: {
+      shopToken: string;
+      resources: SyncResource[];
+      priority: CallPriority;
+      expectNew: boolean;
+    }): Promise<{ records: Partial<Record<SyncResource, number>> }> {
+      return withFailureMapping(async () => {
+        const { client } = await clientForShop(deps, shopToken);
+        // Fetched together (the client keeps the shop's 3 requests in flight); a list whose access Upgates did not
+        // grant is skipped (0 records), like syncPages does, and the others are still synced.
+        const lists = await Promise.all(
+          resources.map((resource) => skipNotGranted(null, () => fetchCodeList(client, resource as MirroredResource, priority))),
+        );
+        heartbeat();
+        // Written under one change claim: the lists are a few records each, the claim's statements were the cost.
+        const changeBatch = records.openChangeBatch(shopToken);
+        const counts: Partial<Record<SyncResource, number>> = {};
+        try {
+          for (const [i, resource] of resources.entries()) {
+            const items = lists[i];
+            counts[resource] = items
+              ? await upsertItems(shopToken, resource as MirroredResource, items, expectNew, undefined, changeBatch)
+              : 0;
+          }
+        } finally {
+          await changeBatch.close();
+        }
+        return { records: counts };
+      });
     },
 
     async syncPages(input: SyncPagesInput): Promise<SyncPagesResult> {
@@ -231,26 +271,34 @@ export function createSyncActivities(deps: ActivityDeps) {
             Object.assign(query, { order_by: input.lastUpdateTimeFrom ? 'last_update_time' : 'creation_time', order_dir: 'asc' });
 
           type Page = Awaited<ReturnType<typeof client.getPage>>;
-          return syncPageWaves<Page>({
-            resource,
-            fromPage: input.fromPage,
-            maxPages: input.maxPages,
-            waveSize: PARALLEL_CALLS,
-            previous: activityInfo().heartbeatDetails,
-            fetchPage: (page) => client.getPage(resource, page, query, { priority: input.priority }),
-            totalPagesOf: (page) => page.info.number_of_pages ?? 0,
-            // One store call per wave (up to 300 records): a third of the statements and change claims of a
-            // call per page. Heartbeats while it writes repeat the last checkpoint, never this wave.
-            writeWave: (pages, checkpoint) =>
-              upsertItems(
-                input.shopToken,
-                resource,
-                pages.flatMap((page) => page.items as Array<Record<string, unknown>>),
-                expectNew,
-                () => heartbeat(checkpoint()),
-              ),
-            onCheckpoint: (checkpoint) => heartbeat(checkpoint),
-          });
+          // The activity's waves write under one change claim (rolled over every SHARED_CLAIM_ROLL_AFTER_MS): two
+          // statements per activity instead of per wave. The feed sees the waves when the claim is committed.
+          const changeBatch = records.openChangeBatch(input.shopToken);
+          try {
+            return await syncPageWaves<Page>({
+              resource,
+              fromPage: input.fromPage,
+              maxPages: input.maxPages,
+              waveSize: PARALLEL_CALLS,
+              previous: activityInfo().heartbeatDetails,
+              fetchPage: (page) => client.getPage(resource, page, query, { priority: input.priority }),
+              totalPagesOf: (page) => page.info.number_of_pages ?? 0,
+              // One store call per wave (up to 300 records): a third of the statements and change claims of a
+              // call per page. Heartbeats while it writes repeat the last checkpoint, never this wave.
+              writeWave: (pages, checkpoint) =>
+                upsertItems(
+                  input.shopToken,
+                  resource,
+                  pages.flatMap((page) => page.items as Array<Record<string, unknown>>),
+                  expectNew,
+                  () => heartbeat(checkpoint()),
+                  changeBatch,
+                ),
+              onCheckpoint: (checkpoint) => heartbeat(checkpoint),
+            });
+          } finally {
+            await changeBatch.close();
+          }
         }),
       );
     },

@@ -8,6 +8,7 @@ import type { VendorEventsNudger } from '../src/temporal/vendor-events-client.js
 /** Activities after which the change feed may have moved (or the shop ended, which ends the deliveries). */
 export const NUDGING_ACTIVITIES = [
   'syncPages',
+  'syncCodeLists',
   'fetchAndUpsert',
   'applyTombstones',
   'catchUp',

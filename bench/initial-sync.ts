@@ -5,6 +5,7 @@
 // child process so its memory is not mixed with the sandbox's generated data). The floor is also measured on a
 // second FerretDB with the other SQLite `synchronous` setting, to show what it is worth.
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { startBenchApp } from './lib/app.js';
 import { startWorkerProcess } from './lib/worker-process.js';
 import { measureDatabaseFloor, storedRecords, type FloorRun } from './lib/database-floor.js';
@@ -12,6 +13,8 @@ import { fmt, sleep } from './lib/stats.js';
 import { LOCAL_SQLITE_PRAGMAS, startFerretDb, type FerretDbServer } from '../src/local/ferretdb-server.js';
 import { formatCpu, startCpuPhase, type CpuPhase } from './lib/cpu.js';
 import type { BenchContext } from './lib/context.js';
+import { activitySpans } from './lib/activity-profile.js';
+import { shopWorkflowId } from '../src/temporal/workflow-ids.js';
 import type { BenchResult, Row } from './lib/report.js';
 
 const LATENCY_MS = 50;
@@ -31,6 +34,10 @@ interface SyncRun {
   peakMb: number;
   upsertSeconds: number;
   httpBusySeconds: number;
+  /** The sync window split three ways: a store call running, an activity running but no store call, no activity. */
+  split: { storeBusy: number; activityNoStore: number; noActivity: number };
+  /** Activities within the window by type: count, summed wait for a worker and run time (s). */
+  activities: Array<{ type: string; count: number; waitSeconds: number; runSeconds: number }>;
   records: number;
   commands: Record<string, number>;
   commandsInstallToLive: number;
@@ -68,6 +75,25 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number, alt
     const timing = await worker.timing();
     const peakMb = worker.memory().peakMb;
     const seconds = (to - from) / 1000;
+    const history = await bench.app.temporal.workflow.getHandle(shopWorkflowId(token)).fetchHistory();
+    const spans = activitySpans(history.events ?? []).filter((a) => a.closedAt > from && a.startedAt < to);
+    const window: [number, number] = [from, to];
+    const storeBusy = unionSeconds(
+      timing.batches.map((b) => [b.startedAt, b.endedAt || to]),
+      window,
+    );
+    const activityBusy = unionSeconds(
+      spans.map((a) => [a.startedAt, a.closedAt]),
+      window,
+    );
+    const activities = new Map<string, { type: string; count: number; waitSeconds: number; runSeconds: number }>();
+    for (const a of spans) {
+      const row = activities.get(a.type) ?? { type: a.type, count: 0, waitSeconds: 0, runSeconds: 0 };
+      row.count++;
+      row.waitSeconds += (a.startedAt - a.scheduledAt) / 1000;
+      row.runSeconds += (a.closedAt - a.startedAt) / 1000;
+      activities.set(a.type, row);
+    }
     // The floor: the records the sync stored, written again by the store alone into fresh databases.
     const stored = await storedRecords(bench.app.db.models.SyncedRecord, token);
     const floorUri = (uri: string, name: string) => uri.replace(/\/([^/?]+)(\?|$)/, `/floor_${name}_${orders}$2`);
@@ -75,6 +101,8 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number, alt
     const floor = await measureDatabaseFloor(floorUri(ctx.services.ferret.uri, 'same'), token, stored, timing.batches);
     const floorCores = floorCpu();
     const altFloor = await measureDatabaseFloor(floorUri(altFerret.uri, 'alt'), token, stored, timing.batches);
+    if (process.env.BENCH_DUMP_DIR)
+      writeFileSync(join(process.env.BENCH_DUMP_DIR, `isync-${orders}.json`), JSON.stringify({ from, to, timing, floor, spans }));
     return {
       orders,
       products,
@@ -87,6 +115,8 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number, alt
       peakMb,
       upsertSeconds: timing.upsertMs / 1000,
       httpBusySeconds: unionSeconds(calls.map((c) => [c.startedAt, c.endedAt || c.startedAt])),
+      split: { storeBusy, activityNoStore: Math.max(0, activityBusy - storeBusy), noActivity: Math.max(0, seconds - activityBusy) },
+      activities: [...activities.values()],
       records: Object.values(progress.counts).reduce((a, b) => a + b, 0),
       // The sync's own commands: those started within the initial sync (the install before it is not counted).
       commands: countByName(timing.commands.filter((c) => c.at >= from && c.at <= to)),
@@ -103,9 +133,12 @@ async function syncOnce(ctx: BenchContext, orders: number, products: number, alt
   }
 }
 
-/** Wall time during which at least one request was in flight. */
-function unionSeconds(intervals: Array<[number, number]>): number {
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+/** Wall time during which at least one interval was open (each clipped to `within` when given). */
+function unionSeconds(intervals: Array<[number, number]>, within?: [number, number]): number {
+  const clipped = within
+    ? intervals.map(([s, e]): [number, number] => [Math.max(s, within[0]), Math.min(e, within[1])]).filter(([s, e]) => e > s)
+    : intervals;
+  const sorted = [...clipped].sort((a, b) => a[0] - b[0]);
   let total = 0;
   let end = -Infinity;
   let start = -Infinity;
@@ -182,8 +215,10 @@ export async function initialSync(ctx: BenchContext): Promise<Omit<BenchResult, 
     rows.push({
       metric: `where the time went, ${n} orders`,
       target: 'info',
-      measured: `DB upserts ${fmt(run.upsertSeconds)} s (${fmt((100 * run.upsertSeconds) / run.seconds, 0)} %), HTTP in flight ${fmt(run.httpBusySeconds)} s (${fmt((100 * run.httpBusySeconds) / run.seconds, 0)} %), overlapping`,
-      baseline: 'n/a',
+      measured: `a store call running ${fmt(run.split.storeBusy)} s (${fmt((100 * run.split.storeBusy) / run.seconds, 0)} %), an activity but no store call ${fmt(run.split.activityNoStore)} s (${fmt((100 * run.split.activityNoStore) / run.seconds, 0)} %), no activity running ${fmt(run.split.noActivity)} s (${fmt((100 * run.split.noActivity) / run.seconds, 0)} %); HTTP in flight ${fmt(run.httpBusySeconds)} s (${fmt((100 * run.httpBusySeconds) / run.seconds, 0)} %, overlapping)`,
+      baseline: `activities: ${run.activities
+        .map((a) => `${a.type} ×${a.count} (waited ${fmt(a.waitSeconds)} s, ran ${fmt(a.runSeconds)} s)`)
+        .join(', ')}; store calls ${fmt(run.upsertSeconds)} s against the floor's ${fmt(run.floor.seconds)} s`,
       pass: null,
     });
     rows.push({

@@ -20,6 +20,7 @@ import { createNativeConnection, createTemporalClient } from '../src/temporal/co
 import { installSdkRuntime } from '../src/temporal/sdk-runtime.js';
 import { createWorker } from '../src/temporal/worker.js';
 import { MongoUsageLedger } from '../src/upgates/usage-ledger.js';
+import type { WorkerTiming } from './lib/worker-process.js';
 
 const bundlePath = process.argv[2];
 if (!bundlePath || !process.send) throw new Error('usage: worker-child.ts <bundle.js>, started with an IPC channel');
@@ -36,8 +37,10 @@ const timing = { upsertMs: 0, upsertCalls: 0, upsertRecords: 0 };
  * duration (start -> reply, so it includes waiting inside FerretDB), every command this process sends. */
 let commands: Array<{ at: number; name: string; collection?: string; durationMs?: number }> = [];
 const open = new Map<number, (typeof commands)[number]>();
-/** Each upsertMany's resource and record count, in call order. */
-let batches: Array<{ resource: string; size: number; expectNew: boolean }> = [];
+/** Each upsertMany's resource, record count and start/end (epoch ms), in call order. */
+let batches: WorkerTiming['batches'] = [];
+/** Write calls that shared one change claim (an activity's waves) carry the same group number. */
+const claimGroups = new Map<object, number>();
 type CommandEvent = { requestId: number; commandName: string; command?: Record<string, unknown>; duration?: number };
 db.connection.getClient().on('commandStarted', (event: CommandEvent) => {
   const target = event.command?.[event.commandName];
@@ -56,11 +59,22 @@ const store = createRecordStore(db.models);
 const records: RecordStore = {
   ...store,
   async upsertMany(...args: Parameters<RecordStore['upsertMany']>) {
-    batches.push({ resource: args[1], size: args[2].length, expectNew: args[4]?.expectNew === true });
+    const shared = args[4]?.changeBatch;
+    if (shared && !claimGroups.has(shared)) claimGroups.set(shared, claimGroups.size + 1);
+    const batch = {
+      resource: args[1],
+      size: args[2].length,
+      expectNew: args[4]?.expectNew === true,
+      claimGroup: shared ? claimGroups.get(shared)! : null,
+      startedAt: Date.now(),
+      endedAt: 0,
+    };
+    batches.push(batch);
     const started = performance.now();
     try {
       return await store.upsertMany(...args);
     } finally {
+      batch.endedAt = Date.now();
       timing.upsertMs += performance.now() - started;
       timing.upsertCalls++;
       timing.upsertRecords += args[2].length;

@@ -40,11 +40,23 @@ export interface InstallActivities {
 
 /** The shop workflow's activities (workflows/shop-sync.ts). */
 export interface ShopSyncActivities {
-  planInitialSync(input: {
-    shopToken: string;
-    onlyResources?: SyncResource[];
-  }): Promise<{ resources: SyncResource[]; lookbackDays: number }>;
+  planInitialSync(input: { shopToken: string; onlyResources?: SyncResource[] }): Promise<{
+    resources: SyncResource[];
+    lookbackDays: number;
+    /** The resources read whole in one call (no pages): synced together by syncCodeLists. Absent from workers
+     * older than that activity (then every resource goes through syncPages). */
+    codeLists?: SyncResource[];
+  }>;
   syncPages(input: SyncPagesInput): Promise<SyncPagesResult>;
+  /** Several code lists (order statuses, languages...) fetched concurrently and written under one change claim:
+   * one activity instead of a plan and a syncPages per list. */
+  syncCodeLists(input: {
+    shopToken: string;
+    resources: SyncResource[];
+    priority: 'mandatory' | 'optional';
+    /** A first sync: insert first (see syncPages); false for a catch-up, which compares with what is stored. */
+    expectNew: boolean;
+  }): Promise<{ records: Partial<Record<SyncResource, number>> }>;
   fetchAndUpsert(input: {
     shopToken: string;
     resource: SyncResource;

@@ -12,11 +12,20 @@ import {
 } from '@temporalio/workflow';
 import type { ShopSyncActivities } from './activity-types.js';
 import type { ShopPhase } from './messages.js';
-import { onUninstall, setPhase, type BackSyncEntry, type ShopSyncMachine, type ShopSyncSettings } from './lib/shop-sync-machine.js';
+import {
+  onUninstall,
+  setPhase,
+  type BackSyncEntry,
+  type InitialSyncPlan,
+  type ShopSyncMachine,
+  type ShopSyncSettings,
+} from './lib/shop-sync-machine.js';
+import type { SyncResource } from './lib/pending-set.js';
 import {
   beginFlush,
   beginSpill,
   catchUpNeeded,
+  codeListGroup,
   drainFailed,
   drainResult,
   endFlush,
@@ -28,6 +37,7 @@ import {
   reconcileWindow,
   recordFetched,
   recordFetchFailed,
+  recordCodeLists,
   recordPages,
   recordTombstones,
   recordWebhookHealth,
@@ -89,9 +99,36 @@ export async function initialSyncStep(m: ShopSyncMachine, settings: ShopSyncSett
     await noteShopSync(m);
     return;
   }
-  const plan = await shortApi.planInitialSync({ shopToken, onlyResources: [resource] });
-  const result = await api.syncPages(syncPagesInput(m, resource, plan.lookbackDays, settings.pagesPerActivity));
-  recordPages(m, resource, result);
+  // Patched: older histories planned before every step and synced each code list on its own.
+  if (!patched('initial-sync-plan-once')) {
+    const plan = await shortApi.planInitialSync({ shopToken, onlyResources: [resource] });
+    const result = await api.syncPages(syncPagesInput(m, resource, plan.lookbackDays, settings.pagesPerActivity));
+    recordPages(m, resource, result);
+    return;
+  }
+  const plan = await initialSyncPlan(m);
+  const codeLists = codeListGroup(m, plan.codeLists);
+  if (codeLists.length) {
+    const progress = m.state.initialSync!;
+    const result = await api.syncCodeLists({ shopToken, resources: codeLists, priority: 'mandatory', expectNew: !progress.catchUpFrom });
+    recordCodeLists(m, codeLists, result.records);
+    return;
+  }
+  recordPages(m, resource, await api.syncPages(syncPagesInput(m, resource, plan.lookbackDays, settings.pagesPerActivity)));
+}
+
+/** The current sync's plan: the install's (kept by handleInstall), else taken once per sync and run. */
+async function initialSyncPlan(m: ShopSyncMachine): Promise<InitialSyncPlan> {
+  const progress = m.state.initialSync!;
+  if (m.initialSyncPlan?.startedAt === progress.startedAt) return m.initialSyncPlan;
+  const plan = await shortApi.planInitialSync({ shopToken: m.state.shopToken, onlyResources: progress.resources });
+  return keepInitialSyncPlan(m, plan);
+}
+
+/** Keeps a plan for the sync in progress (a worker older than syncCodeLists names no code lists). */
+export function keepInitialSyncPlan(m: ShopSyncMachine, plan: { lookbackDays: number; codeLists?: SyncResource[] }): InitialSyncPlan {
+  m.initialSyncPlan = { startedAt: m.state.initialSync!.startedAt, lookbackDays: plan.lookbackDays, codeLists: plan.codeLists ?? [] };
+  return m.initialSyncPlan;
 }
 
 export async function catchUpAfterSuspension(m: ShopSyncMachine): Promise<void> {

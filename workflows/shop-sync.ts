@@ -87,6 +87,7 @@ export async function shopSyncWorkflow(input: ShopSyncInput): Promise<{ phase: s
   async function handleInstall(request: InstalledSignal) {
     const plan = await shortApi.planInitialSync({ shopToken });
     const visible = startInitialSync(m, request, plan.resources, Date.now());
+    steps.keepInitialSyncPlan(m, plan); // run-local, no command: the steps use it only behind their patch
     if (visible !== null) upsertPhase(visible);
   }
 

@@ -24,8 +24,7 @@ export function addActivityTimes(events: Event[], into: Map<string, ActivityTime
     if (s) scheduled.set(id, { type: s.activityType?.name ?? '?', at: ms(e.eventTime) });
     const st = e.activityTaskStartedEventAttributes;
     if (st) started.set(String(st.scheduledEventId), ms(e.eventTime));
-    const closed =
-      e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
     if (closed) {
       const sched = scheduled.get(String(closed.scheduledEventId));
       const startedAt = started.get(String(closed.scheduledEventId));
@@ -54,3 +53,29 @@ export async function profileActivities(client: Client, workflowIds: string[]): 
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+export interface ActivitySpan {
+  type: string;
+  scheduledAt: number;
+  startedAt: number;
+  closedAt: number;
+}
+
+/** Every closed activity of a history with its schedule, start and close times (epoch ms). */
+export function activitySpans(events: Event[]): ActivitySpan[] {
+  const scheduled = new Map<string, { type: string; at: number }>();
+  const started = new Map<string, number>();
+  const spans: ActivitySpan[] = [];
+  for (const e of events) {
+    const s = e.activityTaskScheduledEventAttributes;
+    if (s) scheduled.set(String(e.eventId), { type: s.activityType?.name ?? '?', at: ms(e.eventTime) });
+    const st = e.activityTaskStartedEventAttributes;
+    if (st) started.set(String(st.scheduledEventId), ms(e.eventTime));
+    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+    if (!closed) continue;
+    const sched = scheduled.get(String(closed.scheduledEventId));
+    const startedAt = started.get(String(closed.scheduledEventId));
+    if (sched && startedAt !== undefined) spans.push({ type: sched.type, scheduledAt: sched.at, startedAt, closedAt: ms(e.eventTime) });
+  }
+  return spans;
+}

@@ -3,7 +3,7 @@
 // with no API, no Temporal and no activity around it. An initial sync cannot be faster than this on the same
 // store, so time / max(API bound, floor) says how much the sync loop adds.
 import { connectDatabase } from '../../src/db/connection.js';
-import { createRecordStore, type RecordVersion } from '../../src/db/record-store.js';
+import { createRecordStore, type RecordVersion, type SharedChangeBatch } from '../../src/db/record-store.js';
 import type { SyncedRecordModel } from '../../src/db/models/synced-record.js';
 import type { WorkerTiming } from './worker-process.js';
 
@@ -12,6 +12,8 @@ export interface FloorRun {
   records: number;
   /** Database commands the store sent (driver command monitoring), index creation excluded. */
   commands: number;
+  /** Per command and collection: count and summed driver-measured duration (send -> reply), ms. */
+  commandTimes: Record<string, { count: number; ms: number }>;
 }
 
 /** The records of one shop as the sync stored them, per resource in insertion order. */
@@ -36,21 +38,43 @@ export async function measureDatabaseFloor(
 ): Promise<FloorRun> {
   const db = await connectDatabase(uri, { monitorCommands: true });
   let commands = 0;
-  db.connection.getClient().on('commandStarted', () => commands++);
+  const commandTimes: FloorRun['commandTimes'] = {};
+  type Event = { commandName: string; duration?: number; requestId: number; command?: Record<string, unknown> };
+  const names = new Map<number, string>();
+  db.connection.getClient().on('commandStarted', (e: Event) => {
+    commands++;
+    const target = e.command?.[e.commandName];
+    names.set(e.requestId, `${e.commandName} ${typeof target === 'string' ? target : ''}`.trim());
+  });
+  db.connection.getClient().on('commandSucceeded', (e: Event) => {
+    const key = names.get(e.requestId) ?? e.commandName;
+    names.delete(e.requestId);
+    const row = (commandTimes[key] ??= { count: 0, ms: 0 });
+    row.count++;
+    row.ms += e.duration ?? 0;
+  });
   const store = createRecordStore(db.models);
   const taken = new Map<string, number>();
   let written = 0;
   const started = performance.now();
+  // Calls that shared a change claim in the worker share one here too (closed when the group ends).
+  let group: { id: number; batch: SharedChangeBatch } | undefined;
   try {
     for (const batch of batches) {
       const from = taken.get(batch.resource) ?? 0;
       const part = (records.get(batch.resource) ?? []).slice(from, from + batch.size);
       taken.set(batch.resource, from + part.length);
       if (part.length === 0) continue;
-      await store.upsertMany(shopToken, batch.resource, part, new Date(), { expectNew: batch.expectNew });
+      if (group && group.id !== batch.claimGroup) {
+        await group.batch.close();
+        group = undefined;
+      }
+      if (batch.claimGroup !== null && !group) group = { id: batch.claimGroup, batch: store.openChangeBatch(shopToken) };
+      await store.upsertMany(shopToken, batch.resource, part, new Date(), { expectNew: batch.expectNew, changeBatch: group?.batch });
       written += part.length;
     }
-    return { seconds: (performance.now() - started) / 1000, records: written, commands };
+    await group?.batch.close();
+    return { seconds: (performance.now() - started) / 1000, records: written, commands, commandTimes };
   } finally {
     await db.close();
   }

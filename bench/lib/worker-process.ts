@@ -12,8 +12,9 @@ export interface WorkerTiming {
   /** Database commands sent by the worker (driver command monitoring): start time (epoch ms), name, collection
    * and duration (start -> reply) when the reply came. */
   commands: Array<{ at: number; name: string; collection?: string; durationMs?: number }>;
-  /** The record store writes in call order: resource and record count. */
-  batches: Array<{ resource: string; size: number; expectNew: boolean }>;
+  /** The record store writes in call order: resource, record count, the shared change claim they wrote under
+   * (null: the call's own) and when the call ran (epoch ms). */
+  batches: Array<{ resource: string; size: number; expectNew: boolean; claimGroup: number | null; startedAt: number; endedAt: number }>;
 }
 
 export interface WorkerProcess {

@@ -43,7 +43,27 @@ export interface RecordVersion {
 export interface WriteOptions {
   expectNew?: boolean;
   onProgress?: () => void;
+  /**
+   * Several calls under one change claim (an initial sync's waves): the calls share one sequence number and the
+   * claim is committed when the owner closes it or it is older than its roll-over age. Without it every call
+   * claims and commits its own (two statements per call).
+   */
+  changeBatch?: SharedChangeBatch;
 }
+
+/** A change claim shared by consecutive write calls of one shop (see WriteOptions.changeBatch). */
+export interface SharedChangeBatch {
+  readonly shopToken: string;
+  /** Commits the current claim, if any; later calls through this handle claim anew. */
+  close(): Promise<void>;
+}
+
+/**
+ * How long a shared claim collects writes before it is committed and the next write claims anew. It holds the
+ * change feed back while open (readers stop below an open claim), so it stays short against the feed's
+ * latency and far below STALE_CLAIM_MS, after which a reader would abort it as a dead writer's.
+ */
+export const SHARED_CLAIM_ROLL_AFTER_MS = 20_000;
 
 export interface UpsertOutcome {
   written: number;
@@ -57,8 +77,49 @@ const QUEUE_HEARTBEAT_MS = 10_000;
 export function createRecordStore(models: Models, options: { writePath?: RecordStoreWritePath } = {}) {
   const { SyncedRecord } = models;
   const changes = createChangeSequence(models);
-  /** Runs one write batch under one change claim, committed once its writes returned (or failed). */
-  async function inBatch<T>(shopToken: string, now: Date, work: (batch: ChangeBatch) => Promise<T>): Promise<T> {
+  const shared = new WeakMap<SharedChangeBatch, { current: ChangeBatch | undefined; openedAt: number; rollAfterMs: number }>();
+
+  /** A claim for several write calls of one shop (WriteOptions.changeBatch); close it when they are done. */
+  function openChangeBatch(shopToken: string, options: { rollAfterMs?: number } = {}): SharedChangeBatch {
+    const rollAfterMs = options.rollAfterMs ?? SHARED_CLAIM_ROLL_AFTER_MS;
+    const handle: SharedChangeBatch = {
+      shopToken,
+      close: async () => {
+        const state = shared.get(handle)!;
+        const current = state.current;
+        state.current = undefined;
+        await current?.finish();
+      },
+    };
+    shared.set(handle, { current: undefined, openedAt: 0, rollAfterMs });
+    return handle;
+  }
+
+  /** Runs one write call under one change claim: its own (committed once its writes returned, or failed), or the
+   * shared one it was given (committed by its owner, or here when it is older than its roll-over age). */
+  async function inBatch<T>(
+    shopToken: string,
+    now: Date,
+    work: (batch: ChangeBatch) => Promise<T>,
+    sharedBatch?: SharedChangeBatch,
+  ): Promise<T> {
+    if (sharedBatch) {
+      if (sharedBatch.shopToken !== shopToken) throw new Error('a shared change batch belongs to one shop');
+      const state = shared.get(sharedBatch);
+      if (!state) throw new Error('change batch not opened by this record store');
+      // Rolled over once old, so the feed is never held back for longer than that by one claim.
+      if (state.current && Date.now() - state.openedAt > state.rollAfterMs) {
+        const old = state.current;
+        state.current = undefined;
+        await old.finish();
+      }
+      if (!state.current) {
+        state.current = changes.batch(shopToken, now);
+        state.openedAt = Date.now();
+      }
+      // A failed call leaves the claim open for the owner's close (what landed is a change either way).
+      return work(state.current);
+    }
     const batch = changes.batch(shopToken, now);
     let result: T;
     try {
@@ -134,7 +195,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     if (records.length === 0) return Promise.resolve({ written: 0, skippedAsOlder: 0 });
     return serialised(
       shopToken,
-      () => inBatch(shopToken, now, (batch) => upsertUnlocked(shopToken, resource, records, now, options, batch)),
+      () => inBatch(shopToken, now, (batch) => upsertUnlocked(shopToken, resource, records, now, options, batch), options.changeBatch),
       options.onProgress,
     );
   }
@@ -404,7 +465,7 @@ export function createRecordStore(models: Models, options: { writePath?: RecordS
     return result.deletedCount ?? 0;
   }
 
-  return traceRecordWrites({ upsertMany, tombstone, countLive, hasRecords, purgeShop });
+  return traceRecordWrites({ upsertMany, tombstone, countLive, hasRecords, purgeShop, openChangeBatch });
 }
 export type RecordStore = ReturnType<typeof createRecordStore>;
 

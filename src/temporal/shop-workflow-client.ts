@@ -13,8 +13,8 @@ export function shopSyncSettings(config: Config): ShopSyncSettings {
     maxWaitMs: config.sync.maxWaitSeconds * 1000,
     syncNowCooldownMs: config.sync.syncNowCooldownSeconds * 1000,
     idsPerActivity: 300,
-    // 60 pages (6,000 records) per syncPages activity: each costs a workflow task, a plan and a shop read, and its
-    // first page is fetched and written alone; a retried attempt resumes after its last written page (heartbeat
+    // 60 pages (6,000 records) per syncPages activity: each costs a workflow task, a shop read and a change claim,
+    // and its first page is fetched alone; a retried attempt resumes after its last written page (heartbeat
     // details), so a longer activity loses no work to a crash. At the bench's FerretDB write rate (~1,000 records/s
     // alone) 60 pages take seconds, far inside the 10-minute start-to-close timeout.
     pagesPerActivity: 60,

@@ -56,7 +56,7 @@ describe('initial sync resumes after its last written page', () => {
     };
     const ordersCalls = () => e2e.sandbox.calls.filter((c) => c.shopToken === shop.token && c.path.endsWith('/orders')).length;
 
-    // Attempt 1: the third write (pages 5-7) fails.
+    // Attempt 1: the third write (pages 8-10; the first page is written with the first wave, 1-4) fails.
     const store = createRecordStore(e2e.app.db.models);
     let writes = 0;
     const failing: RecordStore = {
@@ -72,17 +72,17 @@ describe('initial sync resumes after its last written page', () => {
     const before = ordersCalls();
     await expect(first.run(createSyncActivities(activityDeps(failing)).syncPages, input)).rejects.toThrow();
     const checkpoint = beats.filter((b): b is PageCheckpoint => !!b && typeof b === 'object' && 'writtenThrough' in b).at(-1)!;
-    expect(checkpoint).toMatchObject({ resource: 'orders', fromPage: 1, writtenThrough: 4, records: 400, totalPages: 11 });
+    expect(checkpoint).toMatchObject({ resource: 'orders', fromPage: 1, writtenThrough: 7, records: 700, totalPages: 11 });
     const stored = await e2e.app.db.models.SyncedRecord.countDocuments({ shopToken: shop.token, resource: 'orders' });
-    expect(stored).toBe(400); // what the checkpoint claims is written, and not more
+    expect(stored).toBe(700); // what the checkpoint claims is written, and not more
     const firstCalls = ordersCalls() - before;
-    expect(firstCalls).toBeGreaterThanOrEqual(7); // pages 1-4 and the wave in flight (5-7), maybe 8-10 too
+    expect(firstCalls).toBeGreaterThanOrEqual(10); // pages 1-7 and the wave being written (8-10), maybe 11 too
 
     // Attempt 2: Temporal hands the last heartbeat details to the retry.
     const retry = new MockActivityEnvironment({ heartbeatDetails: checkpoint, attempt: 2 });
     const beforeRetry = ordersCalls();
     const result = await retry.run(createSyncActivities(activityDeps(store)).syncPages, input);
-    expect(ordersCalls() - beforeRetry).toBe(11 - 4); // pages 5-11 only
+    expect(ordersCalls() - beforeRetry).toBe(11 - 7); // pages 8-11 only
     expect(result).toEqual({ nextPage: null, totalPages: 11, records: 1_050 });
     const inLookback = (o: Record<string, unknown>) => Date.parse(String(o.creation_time)) >= Date.parse(input.creationTimeFrom);
     const diff = await diffMirror(e2e.app.db, shop, 'orders', inLookback);
@@ -130,5 +130,40 @@ describe('initial sync resumes after its last written page', () => {
     writes.length = 0;
     await new MockActivityEnvironment().run(syncPages, { ...input, lastUpdateTimeFrom: new Date(Date.now() - 3_600_000).toISOString() });
     expect(writes).toEqual([{ resource: 'orderStatuses', expectNew: false }]);
+  });
+
+  // Issue 18.2: the code lists of an initial sync in one activity, fetched together and written under one change
+  // claim (before: a plan and a syncPages each, two claim statements per list). A list whose access Upgates did
+  // not grant counts 0 and the others are still synced.
+  it('syncCodeLists mirrors every list under one change claim and skips a list not granted', { timeout: 120_000 }, async () => {
+    const shop = e2e.sandbox.createShop({ token: 'codelists-together', seed: 7, orders: 3, grantedAccesses: 'all' });
+    expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).status).toBe(200);
+    await waitShopLive(e2e, shop.token, 120_000);
+    const lists = ['orderStatuses', 'languages', 'shipments', 'payments'] as const;
+    await e2e.app.db.models.SyncedRecord.deleteMany({ shopToken: shop.token, resource: { $in: [...lists] } });
+    const claims = () => e2e.app.db.models.RecordChangeClaim.countDocuments({ shopToken: shop.token });
+    const claimsBefore = await claims();
+    const callsBefore = e2e.sandbox.calls.filter((c) => c.shopToken === shop.token).length;
+    const syncCodeLists = createSyncActivities(activityDeps(createRecordStore(e2e.app.db.models))).syncCodeLists;
+    const run = (expectNew: boolean) =>
+      new MockActivityEnvironment().run(syncCodeLists, {
+        shopToken: shop.token,
+        resources: [...lists],
+        priority: 'mandatory' as const,
+        expectNew,
+      }) as Promise<{ records: Partial<Record<(typeof lists)[number], number>> }>;
+    const result = await run(true);
+    for (const list of lists) {
+      expect(await diffMirror(e2e.app.db, shop, list)).toMatchObject({ missing: [], stale: [], extra: [] });
+      expect(result.records[list]).toBeGreaterThan(0);
+    }
+    expect((await claims()) - claimsBefore).toBe(2); // one claim and its end for the four lists
+    expect(e2e.sandbox.calls.filter((c) => c.shopToken === shop.token).length - callsBefore).toBe(lists.length);
+
+    // Payments no longer granted: 0 for it, the others synced.
+    shop.grantedAccesses = ['orderStatuses:GET', 'languages:GET', 'shipments:GET'];
+    const partial = await run(false);
+    expect(partial.records).toMatchObject({ payments: 0 });
+    expect(partial.records.orderStatuses).toBeGreaterThan(0);
   });
 });

@@ -102,6 +102,35 @@ describe.each(['mongodb', 'ferretdb'] as const)('change sequence (%s write path)
     expect(read.map((c) => [c.id, c.change, c.data])).toEqual([['a', 'updated', { n: 2 }]]);
   });
 
+  it('write calls sharing a change batch take one number and one claim, readers wait for its close, and it rolls over when old', async () => {
+    const shop = `${run}-shared`;
+    const claims = () => db.models.RecordChangeClaim.countDocuments({ shopToken: shop });
+    const shared = store.openChangeBatch(shop);
+    await store.upsertMany(shop, 'orders', [v('s1', 1), v('s2', 1)], new Date(), { expectNew: true, changeBatch: shared });
+    await store.upsertMany(shop, 'orders', [v('s3', 1)], new Date(), { expectNew: true, changeBatch: shared });
+    await store.upsertMany(shop, 'products', [v('p1', 1)], new Date(), { changeBatch: shared });
+    const first = await seqOf(shop, 's1');
+    expect(first).toBeGreaterThan(0);
+    expect([await seqOf(shop, 's3'), await seqOf(shop, 'p1')]).toEqual([first, first]);
+    expect(await claims()).toBe(1); // claimed once, not committed yet
+    expect((await readAll(shop, { s: 0 }, 7, ['orders', 'products'])).read).toEqual([]); // held back while open
+    await shared.close();
+    expect(await claims()).toBe(2); // claim + end
+    expect((await readAll(shop, { s: 0 }, 7, ['orders', 'products'])).read.map((c) => c.id).sort()).toEqual(['p1', 's1', 's2', 's3']);
+    // A shared batch older than its roll-over age is committed by the next write call, which claims anew.
+    const rolling = store.openChangeBatch(shop, { rollAfterMs: 0 });
+    await store.upsertMany(shop, 'orders', [v('r1', 1)], new Date(), { expectNew: true, changeBatch: rolling });
+    await new Promise((r) => setTimeout(r, 5));
+    await store.upsertMany(shop, 'orders', [v('r2', 1)], new Date(), { expectNew: true, changeBatch: rolling });
+    expect(await seqOf(shop, 'r2')).toBeGreaterThan((await seqOf(shop, 'r1'))!);
+    expect((await readAll(shop, { s: first! })).read.map((c) => c.id)).toEqual(['r1']); // r1's claim is committed
+    await rolling.close();
+    expect(await claims()).toBe(6);
+    await expect(store.upsertMany(`${shop}-other`, 'orders', [v('x', 1)], new Date(), { changeBatch: rolling })).rejects.toThrow(
+      'belongs to one shop',
+    );
+  });
+
   it("a zombie attempt's late write is re-stamped above a reader that passed its aborted claim", async () => {
     const shop = `${run}-zombie`;
     const sequence = createChangeSequence(db.models);

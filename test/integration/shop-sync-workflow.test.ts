@@ -51,7 +51,17 @@ function stubs() {
   const activities: ShopSyncActivities = {
     planInitialSync: async ({ onlyResources }) => (
       calls.push(`plan:${onlyResources?.join(',') ?? '*'}`),
-      { resources: ['orders', 'products'], lookbackDays: 30 }
+      {
+        resources: (['orderStatuses', 'languages', 'orders', 'products'] as const).filter(
+          (r) => !onlyResources || onlyResources.includes(r),
+        ),
+        lookbackDays: 30,
+        codeLists: ['orderStatuses', 'languages'],
+      }
+    ),
+    syncCodeLists: async ({ resources }) => (
+      calls.push(`codeLists:${resources.join(',')}`),
+      { records: Object.fromEntries(resources.map((r) => [r, 3])) }
     ),
     syncPages: async ({ resource, fromPage }) => (
       calls.push(`pages:${resource}:${fromPage}`),
@@ -104,7 +114,7 @@ async function installAndGoLive(handle: WorkflowHandle, calls: string[]): Promis
 }
 
 describe('shop workflow (stubbed activities)', () => {
-  it('install: plans, syncs each resource page by page, goes live; uninstall ends it as uninstalled', async () => {
+  it('install: plans once, syncs the code lists in one activity and each paginated resource page by page, goes live; uninstall ends it as uninstalled', async () => {
     const queue = `${run}-install`;
     const { calls, activities } = stubs();
     const result = await withWorker(queue, activities, async () => {
@@ -112,21 +122,17 @@ describe('shop workflow (stubbed activities)', () => {
       expect(await phase(handle)).toBe('awaiting-install');
       await installAndGoLive(handle, calls);
       const state = await handle.query(shopStateQuery);
-      expect(state.initialSync).toMatchObject({ resources: ['orders', 'products'], counts: { orders: 20, products: 10 } });
+      expect(state.initialSync).toMatchObject({
+        resources: ['orderStatuses', 'languages', 'orders', 'products'],
+        counts: { orderStatuses: 3, languages: 3, orders: 20, products: 10 },
+      });
       expect(state.initialSync?.finishedAt).toBeTruthy();
       await handle.signal(uninstallSignal);
       return handle.result();
     });
-    expect(calls).toEqual([
-      'plan:*',
-      'plan:orders',
-      'pages:orders:1',
-      'plan:orders',
-      'pages:orders:2',
-      'plan:products',
-      'pages:products:1',
-      'note',
-    ]);
+    // The install's plan serves the whole sync (before: a plan per step); the code lists, one API call and a few
+    // records each, go in one activity (before: a plan and a syncPages each).
+    expect(calls).toEqual(['plan:*', 'codeLists:orderStatuses,languages', 'pages:orders:1', 'pages:orders:2', 'pages:products:1', 'note']);
     expect(result).toMatchObject({ phase: 'uninstalled', stats: { runs: 1 } });
   });
 

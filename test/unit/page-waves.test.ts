@@ -59,19 +59,32 @@ describe('initial sync page waves', () => {
     const result = await h.run(1, 30);
     expect(result).toEqual({ nextPage: null, totalPages: 10, records: 20 });
     expect([...h.written].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    // The write of page 1 starts with pages 2-4 in flight; the write of 2-4 with 5-7 in flight.
-    expect(h.events).toContain('write 1 start (fetching 3)');
-    expect(h.events).toContain('write 2,3,4 start (fetching 3)');
-    // Page 5 is requested only after page 1 is written (one wave in flight, one being written).
-    expect(h.events.indexOf('fetch 5')).toBeGreaterThan(h.events.indexOf('write 1 end'));
-    expect(h.maxHeld()).toBeLessThanOrEqual(6);
+    // The first page (fetched alone: it tells the page count) is written with the first wave, pages 5-7 in
+    // flight; the write of 5-7 with 8-10 in flight.
+    expect(h.events).toContain('write 1,2,3,4 start (fetching 3)');
+    expect(h.events).toContain('write 5,6,7 start (fetching 3)');
+    // Page 8 is requested only after pages 1-4 are written (one wave in flight, one being written).
+    expect(h.events.indexOf('fetch 8')).toBeGreaterThan(h.events.indexOf('write 1,2,3,4 end'));
+    expect(h.maxHeld()).toBeLessThanOrEqual(7);
+  });
+
+  it('writes the first page with the first wave: one store call fewer per activity', async () => {
+    const ten = harness({ totalPages: 10 });
+    await ten.run(1, 30);
+    expect(ten.events.filter((e) => e.endsWith(' end'))).toEqual(['write 1,2,3,4 end', 'write 5,6,7 end', 'write 8,9,10 end']);
+    const two = harness({ totalPages: 2 });
+    await two.run(1, 30);
+    expect(two.events.filter((e) => e.endsWith(' end'))).toEqual(['write 1,2 end']);
+    const one = harness({ totalPages: 1 });
+    expect(await one.run(1, 30)).toEqual({ nextPage: null, totalPages: 1, records: 2 });
+    expect(one.events.filter((e) => e.endsWith(' end'))).toEqual(['write 1 end']);
   });
 
   it('checkpoints only written pages, also in heartbeats sent during a write', async () => {
     const h = harness({ totalPages: 7 });
     await h.run(1, 30);
-    expect(h.checkpoints.map((c) => c.writtenThrough)).toEqual([1, 4, 7]);
-    expect(h.beatsDuringWrite.map((c) => c.writtenThrough)).toEqual([0, 1, 4]);
+    expect(h.checkpoints.map((c) => c.writtenThrough)).toEqual([4, 7]);
+    expect(h.beatsDuringWrite.map((c) => c.writtenThrough)).toEqual([0, 4]);
     for (const c of h.checkpoints) for (let p = 1; p <= c.writtenThrough; p++) expect(h.written.has(p)).toBe(true);
   });
 

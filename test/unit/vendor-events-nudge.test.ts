@@ -33,7 +33,15 @@ describe('vendor events nudges', () => {
     await wrapped.planInitialSync({ shopToken: 'c' });
     expect(nudges).toEqual(['a']);
     expect(NUDGING_ACTIVITIES).toEqual(
-      expect.arrayContaining(['syncPages', 'fetchAndUpsert', 'applyTombstones', 'catchUp', 'drainSpilledPending', 'retryQuarantined']),
+      expect.arrayContaining([
+        'syncPages',
+        'syncCodeLists',
+        'fetchAndUpsert',
+        'applyTombstones',
+        'catchUp',
+        'drainSpilledPending',
+        'retryQuarantined',
+      ]),
     );
   });
 

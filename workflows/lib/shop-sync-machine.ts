@@ -14,7 +14,7 @@ import type {
   SyncNowResult,
   VersionChangeSignal,
 } from '../messages.js';
-import { addToPending, countsByResource, emptyPendingSet, pendingCount, type WebhookBatch } from './pending-set.js';
+import { addToPending, countsByResource, emptyPendingSet, pendingCount, type SyncResource, type WebhookBatch } from './pending-set.js';
 import { nextReconcileAt } from './shop-offset.js';
 import { boundSuspendedPending, SUSPENDED_MAX_IDS } from './suspension.js';
 
@@ -59,6 +59,14 @@ export interface ShopSyncMachine {
   /** Workflow ms before which no flush or spill drain runs (after a fetch failed for good). */
   flushBlockedUntil: number;
   backSyncQueue: BackSyncEntry[];
+  /** The plan of the initial sync in progress (which one: its startedAt), taken once per sync and run. */
+  initialSyncPlan: InitialSyncPlan | null;
+}
+
+export interface InitialSyncPlan {
+  startedAt: string;
+  lookbackDays: number;
+  codeLists: SyncResource[];
 }
 
 export const SERVICE_SUSPENDED = 'service suspended';
@@ -99,6 +107,7 @@ export function startRun(shopToken: string, carried?: ShopSyncState): ShopSyncMa
     credentialsChanged: false,
     flushBlockedUntil: 0,
     backSyncQueue: [],
+    initialSyncPlan: null,
   };
 }
 

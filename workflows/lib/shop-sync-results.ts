@@ -70,6 +70,20 @@ export function finishInitialSync(m: ShopSyncMachine, now: number): { live: fals
   return { live: true, phase: setPhase(m, 'live') };
 }
 
+/** The code lists from the current resource on, in the sync's order (synced together); empty when it is none. */
+export function codeListGroup(m: ShopSyncMachine, codeLists: readonly SyncResource[]): SyncResource[] {
+  const progress = m.state.initialSync!;
+  const group: SyncResource[] = [];
+  for (let i = progress.index; i < progress.resources.length && codeLists.includes(progress.resources[i]!); i++)
+    group.push(progress.resources[i]!);
+  return group;
+}
+
+/** The code lists synced together are done: each counts its records and the sync moves past them. */
+export function recordCodeLists(m: ShopSyncMachine, group: SyncResource[], records: Partial<Record<SyncResource, number>>): void {
+  for (const resource of group) recordPages(m, resource, { nextPage: null, totalPages: 1, records: records[resource] ?? 0 });
+}
+
 /** The next pages of `resource`: orders since the plan's lookback, everything changed since a catch-up's start. */
 export function syncPagesInput(m: ShopSyncMachine, resource: SyncResource, lookbackDays: number, maxPages: number): SyncPagesInput {
   const progress = m.state.initialSync!;
