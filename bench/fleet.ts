@@ -11,7 +11,7 @@ import { startBenchApp } from './lib/app.js';
 import { startWorkerProcess } from './lib/worker-process.js';
 import { profileActivities } from './lib/activity-profile.js';
 import { formatCpu, startCpuPhase } from './lib/cpu.js';
-import { formatCommandProfile, profileCommands } from './lib/command-profile.js';
+import { formatCommandProfile, profileCommands, recordCommands } from './lib/command-profile.js';
 import { fmt, mean, pool, sleep, until } from './lib/stats.js';
 import type { BenchContext } from './lib/context.js';
 import type { BenchResult, Row } from './lib/report.js';
@@ -75,7 +75,9 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
   const shops = Number(process.env.BENCH_FLEET_SHOPS) || (ctx.full ? 10_000 : 100);
   const concurrency = 10;
   const serial = 5;
-  const bench = await startBenchApp(ctx.services, 'fleet', { role: 'api', env: { ADDON_PROFILE: 'expedition' } });
+  const bench = await startBenchApp(ctx.services, 'fleet', { role: 'api', env: { ADDON_PROFILE: 'expedition' }, monitorCommands: true });
+  // The API's own database commands (install callbacks: signature, shop, account writes), beside the worker's.
+  const apiCommands = recordCommands(bench.app.db.connection.getClient());
   const setup = [
     `${shops} shops (quick mode uses 100 instead of 1,000: on this loaded 2-core box 200 took over 5 minutes to reach live; --full: 10,000) installed through the signed install callback, ${concurrency} callbacks in flight; tiny shops (5 orders) so the fleet, not the data, is measured`,
     `baseline for throughput: ${serial} installs one after another in the same run, before the fleet`,
@@ -133,10 +135,17 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
       for (const phase of seen) phases.set(phase, (phases.get(phase) ?? 0) + 1);
       return seen.filter((p) => p !== 'live').length;
     };
-    // Bounded wait: a shop not live in time is reported, not fatal.
+    // Bounded wait: a shop not live in time is reported, not fatal. While waiting, one visibility count of the
+    // live shop workflows (the SyncPhase search attribute) every 2 s: a state query per shop costs the worker a
+    // query task each, which at 1,000 shops was load of the bench's own; the per-shop breakdown runs once at the end.
+    const liveCount = () =>
+      bench.app.temporal.workflow
+        .count(`WorkflowType = 'shopSyncWorkflow' AND SyncPhase = 'live' AND ExecutionStatus = 'Running'`)
+        .then((c) => c.count)
+        .catch(() => 0);
     const remaining = await until(
       'every shop live',
-      async () => ((await notLive()) === 0 ? 0 : undefined),
+      async () => ((await liveCount()) >= tokens.length && (await notLive()) === 0 ? 0 : undefined),
       ctx.full ? 3_600_000 : Math.max(240_000, shops * 2_000),
       2_000,
     ).catch(() => notLive());
@@ -148,6 +157,8 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
       Date.now() - startedAt,
     );
     ctx.log(`  worker database commands: ${formatCommandProfile(commandProfile)}`);
+    const apiCommandProfile = profileCommands(apiCommands.since(startedAt), Date.now() - startedAt);
+    ctx.log(`  API database commands: ${formatCommandProfile(apiCommandProfile)}`);
     await sleep(3_000);
     const sample = fleetTokens.filter((_, i) => i % Math.max(1, Math.floor(shops / 100)) === 0).slice(0, 100);
     // A shop whose install was refused (the owner was asked to activate again) has no shop workflow: not sampled.
@@ -162,10 +173,7 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     ).filter((h): h is number => h !== null);
     // Where the install and shop workflows' time went (a sample): waiting for a worker vs running.
     const profiled = sample.slice(0, 30);
-    const profile = await profileActivities(bench.app.temporal, [
-      ...profiled.map(installWorkflowId),
-      ...profiled.map(shopWorkflowId),
-    ]);
+    const profile = await profileActivities(bench.app.temporal, [...profiled.map(installWorkflowId), ...profiled.map(shopWorkflowId)]);
     const memory = worker.memory();
     // Issue 18.4: the slots the installs claimed (real install path), against the token hash they replaced.
     const claimed = await bench.app.db.connection
@@ -239,9 +247,9 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
       );
     notes.push(
       `The worker's database commands from the first fleet install until live (driver command monitoring, duration from send to reply): ${formatCommandProfile(commandProfile)}.`,
+      `The API's database commands in the same window (install callbacks, the webhook shop cache's poll): ${formatCommandProfile(apiCommandProfile)}.`,
     );
-    if (refusals.size)
-      notes.push(`Refused installs, by answer: ${[...refusals].map(([answer, n]) => `${n} × ${answer}`).join('; ')}.`);
+    if (refusals.size) notes.push(`Refused installs, by answer: ${[...refusals].map(([answer, n]) => `${n} × ${answer}`).join('; ')}.`);
     if (remaining !== 0) notes.push(`Shops by phase at the end of the wait: ${[...phases].map(([p, n]) => `${p} ${n}`).join(', ')}.`);
     notes.push(
       `Reconcile slots (issue 18.4): each install claims the lowest free position of a fixed order that deals hours round-robin, so hours differ by at most one shop; the best any split can do is ceil(n/24)/(n/24), which is above 1.10 below 240 shops (${tokens.length} shops: ${fmt(Math.ceil(tokens.length / 24) / (tokens.length / 24), 2)}). Shops installed before the change keep their hash slot.`,

@@ -1,12 +1,14 @@
 // install:<token> — runs once per activation. The install callback waits (update-with-start) for the
 // answer, which is ready as soon as the owner was read and the account created or paired; the rest
 // (webhooks first, then hand-over to the shop workflow which runs the initial sync) goes on durably.
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { InstallActivities } from './activity-types.js';
 import { installAnswerUpdate, installStatusQuery, type InstallAnswer, type InstallStatus } from './messages.js';
 
 export interface InstallInput {
   shopToken: string;
+  /** When the install callback stops waiting for the answer (epoch ms); absent from older starts. */
+  answerBy?: number;
 }
 
 const api = proxyActivities<InstallActivities>({
@@ -31,7 +33,7 @@ export async function installWorkflow(input: InstallInput): Promise<InstallStatu
   setHandler(installStatusQuery, () => status);
 
   try {
-    await ownerApi.fetchOwnerAndPairAccount({ shopToken });
+    await fetchOwner(input);
   } catch (error) {
     const message = ownerMessage(error);
     status.answer = { error: true, message };
@@ -55,8 +57,31 @@ export async function installWorkflow(input: InstallInput): Promise<InstallStatu
   return status;
 }
 
+/**
+ * The owner fetch: a few quick attempts while the callback waits for the answer. When they fail transiently after
+ * the callback stopped waiting (the route answered {"error": false} because Temporal holds the install), nobody
+ * can be told to try again: the fetch is retried like any other step until it succeeds or fails for good.
+ * Patched: older histories failed the install after the quick attempts whatever the time.
+ */
+async function fetchOwner({ shopToken, answerBy }: InstallInput): Promise<void> {
+  try {
+    await ownerApi.fetchOwnerAndPairAccount({ shopToken });
+  } catch (error) {
+    if (finalFailure(error) || answerBy === undefined || Date.now() < answerBy || !patched('install-owner-retried-after-answer'))
+      throw error;
+    await api.fetchOwnerAndPairAccount({ shopToken });
+  }
+}
+
+/** A failure retrying cannot fix (wrong credentials, owner data missing): its message is for the shop owner. */
+function finalFailure(error: unknown): boolean {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
+}
+
 function ownerMessage(error: unknown): string {
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && cause.message) return cause.message;
+  // Only a final failure's message is meant for the owner; a transient one's (a timeout, an internal error) is not.
+  if (finalFailure(error) && cause instanceof ApplicationFailure && cause.message) return cause.message;
   return 'The add-on could not read the shop owner details from Upgates right now. Please try activating the add-on again in a few minutes.';
 }

@@ -23,7 +23,7 @@ export interface BenchApp {
 export async function startBenchApp(
   services: BenchServices,
   name: string,
-  options: { env?: Record<string, string>; sandbox?: SandboxOptions; role?: 'both' | 'api' } = {},
+  options: { env?: Record<string, string>; sandbox?: SandboxOptions; role?: 'both' | 'api'; monitorCommands?: boolean } = {},
 ): Promise<BenchApp> {
   const sandbox = await startSandbox({ timeScale: 0.001, ...options.sandbox });
   const port = await freePort();
@@ -34,7 +34,11 @@ export async function startBenchApp(
     UPGATES_PUBLIC_KEY_URL: sandbox.publicKeyUrl,
     ...options.env,
   });
-  const app = await startRuntime(loadConfig(env), {
+  // The driver emits command events only when asked at connect time; the URI option reaches the runtime's client.
+  const appEnv = options.monitorCommands
+    ? { ...env, MONGODB_URI: `${env.MONGODB_URI}${env.MONGODB_URI!.includes('?') ? '&' : '?'}monitorCommands=true` }
+    : env;
+  const app = await startRuntime(loadConfig(appEnv), {
     role: options.role ?? 'both',
     workflowBundle: services.bundle,
     publicKeys: createPublicKeySource({ url: sandbox.publicKeyUrl, minRefreshIntervalMs: 0 }),

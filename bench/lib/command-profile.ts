@@ -52,3 +52,28 @@ export function formatCommandProfile(profile: CommandProfile, top = 8): string {
     .map((g) => `${g.key} ${share(g.totalMs)}, ×${g.count}, ${fmt(g.meanMs, 0)} / ${fmt(g.p99Ms, 0)} ms`)
     .join('; ')}`;
 }
+
+type CommandEvent = { requestId: number; commandName: string; command?: Record<string, unknown>; duration?: number };
+interface MonitoredClient {
+  on(event: 'commandStarted' | 'commandSucceeded' | 'commandFailed', listener: (event: CommandEvent) => void): unknown;
+}
+
+/** Records a client's commands with their start time, collection and duration (its URI needs monitorCommands=true). */
+export function recordCommands(client: MonitoredClient): { since(at: number): TimedCommand[] } {
+  const commands: TimedCommand[] = [];
+  const open = new Map<number, TimedCommand>();
+  client.on('commandStarted', (event) => {
+    const target = event.command?.[event.commandName];
+    const entry: TimedCommand = { at: Date.now(), name: event.commandName, ...(typeof target === 'string' ? { collection: target } : {}) };
+    commands.push(entry);
+    open.set(event.requestId, entry);
+  });
+  const finished = (event: CommandEvent) => {
+    const entry = open.get(event.requestId);
+    open.delete(event.requestId);
+    if (entry && typeof event.duration === 'number') entry.durationMs = event.duration;
+  };
+  client.on('commandSucceeded', finished);
+  client.on('commandFailed', finished);
+  return { since: (at) => commands.filter((c) => c.at >= at) };
+}

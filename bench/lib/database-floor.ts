@@ -30,11 +30,17 @@ export async function storedRecords(SyncedRecord: SyncedRecordModel, shopToken: 
   return byResource;
 }
 
+/**
+ * `alongside` (optional) runs next to every store call, started with it and awaited before the next one: the
+ * floor with the sync's neighbours (the next wave fetched and parsed in the same process while this one is
+ * written), to tell the database's own time from what sharing the cores costs it.
+ */
 export async function measureDatabaseFloor(
   uri: string,
   shopToken: string,
   records: Map<string, RecordVersion[]>,
   batches: WorkerTiming['batches'],
+  options: { alongside?: (call: number) => Promise<unknown> } = {},
 ): Promise<FloorRun> {
   const db = await connectDatabase(uri, { monitorCommands: true });
   let commands = 0;
@@ -59,6 +65,7 @@ export async function measureDatabaseFloor(
   const started = performance.now();
   // Calls that shared a change claim in the worker share one here too (closed when the group ends).
   let group: { id: number; batch: SharedChangeBatch } | undefined;
+  let calls = 0;
   try {
     for (const batch of batches) {
       const from = taken.get(batch.resource) ?? 0;
@@ -70,7 +77,9 @@ export async function measureDatabaseFloor(
         group = undefined;
       }
       if (batch.claimGroup !== null && !group) group = { id: batch.claimGroup, batch: store.openChangeBatch(shopToken) };
+      const neighbour = options.alongside?.(calls++);
       await store.upsertMany(shopToken, batch.resource, part, new Date(), { expectNew: batch.expectNew, changeBatch: group?.batch });
+      await neighbour;
       written += part.length;
     }
     await group?.batch.close();

@@ -46,7 +46,7 @@ function stubs(owner: () => Promise<{ projectName: string | null }>) {
   return { calls, activities };
 }
 
-async function runInstall(taskQueue: string, activities: InstallActivities) {
+async function runInstall(taskQueue: string, activities: InstallActivities, input: { answerBy?: number } = {}) {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: inject('temporalNamespace'),
@@ -58,7 +58,7 @@ async function runInstall(taskQueue: string, activities: InstallActivities) {
     const handle = await env.client.workflow.start('installWorkflow', {
       taskQueue,
       workflowId: `install:${taskQueue}`,
-      args: [{ shopToken: taskQueue }],
+      args: [{ shopToken: taskQueue, ...input }],
     });
     const answer = await handle.executeUpdate(installAnswerUpdate);
     return { answer, status: await handle.result() };
@@ -89,5 +89,33 @@ describe('install workflow (stubbed activities)', () => {
     expect(answer).toEqual({ error: true, message: 'The shop has no company details yet' });
     expect(status.step).toBe('failed');
     expect(calls).toEqual(['fetchOwnerAndPairAccount', 'markInstallFailed:The shop has no company details yet']);
+  });
+
+  // Found by the 1,000-shop fleet bench: under load the owner fetch outlived its 3 s attempts (a worker busy with
+  // other shops), and installs whose callback had already been answered {"error": false} (the route stops
+  // waiting at its deadline, Temporal holding the install) ended failed, with nobody left to tell "try again".
+  it('an owner fetch that fails transiently after the answer deadline keeps being retried: the install completes', async () => {
+    let attempts = 0;
+    const { calls, activities } = stubs(async () => {
+      if (++attempts <= 3) throw new Error('worker too busy / Upgates timeout');
+      return { projectName: 'Shop' };
+    });
+    const { answer, status } = await runInstall(`${run}-late`, activities, { answerBy: Date.now() - 1 });
+    expect(answer).toEqual({ error: false, message: '' });
+    expect(status.step).toBe('done');
+    expect(calls.filter((c) => c.startsWith('markInstallFailed'))).toEqual([]);
+    expect(calls.filter((c) => c === 'fetchOwnerAndPairAccount')).toHaveLength(4);
+    expect(calls.at(-1)).toBe('handOverToShopWorkflow:full');
+  });
+
+  it('the same transient failures while the callback still waits: it is told to try again, the shop is marked failed', async () => {
+    const { calls, activities } = stubs(async () => {
+      throw new Error('Upgates timeout');
+    });
+    const { answer, status } = await runInstall(`${run}-early`, activities, { answerBy: Date.now() + 60_000 });
+    expect(answer.error).toBe(true);
+    expect(answer.message).toMatch(/try activating the add-on again/);
+    expect(status.step).toBe('failed');
+    expect(calls.filter((c) => c === 'fetchOwnerAndPairAccount')).toHaveLength(3);
   });
 });

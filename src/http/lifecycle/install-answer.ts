@@ -39,7 +39,9 @@ export async function answerInstall(deps: InstallAnswerDeps, shopToken: string, 
     client.workflow.start(installWorkflow, {
       workflowId: installWorkflowId(shopToken),
       taskQueue: deps.taskQueue,
-      args: [{ shopToken }],
+      // answerBy: after it the callback has its answer, so the workflow no longer fails for a transient error
+      // nobody could be told about (workflows/install.ts).
+      args: [{ shopToken, answerBy }],
       // Concurrent or repeated callbacks attach to the running install instead of starting another.
       workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: `Install of shop ${shopToken}`,
