@@ -9,7 +9,7 @@ import { slotFraction } from '../src/shops/reconcile-slot-order.js';
 import { reconcileTimeOfDayMs } from '../workflows/lib/shop-offset.js';
 import { startBenchApp } from './lib/app.js';
 import { startWorkerProcess } from './lib/worker-process.js';
-import { profileActivities } from './lib/activity-profile.js';
+import { pendingActivities, profileActivities } from './lib/activity-profile.js';
 import { formatCpu, startCpuPhase } from './lib/cpu.js';
 import { formatCommandProfile, profileCommands, recordCommands } from './lib/command-profile.js';
 import { fmt, mean, pool, sleep, until } from './lib/stats.js';
@@ -72,14 +72,16 @@ async function claimFleet(ctx: BenchContext, n: number) {
 
 export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durationMs'>> {
   // BENCH_FLEET_SHOPS: another size for one run (e.g. to find where the fleet stops scaling).
-  const shops = Number(process.env.BENCH_FLEET_SHOPS) || (ctx.full ? 10_000 : 100);
+  const shops = Number(process.env.BENCH_FLEET_SHOPS) || (ctx.full ? 10_000 : 1_000);
   const concurrency = 10;
+  const waitCapMs = ctx.full ? 3_600_000 : Math.min(Math.max(240_000, shops * 2_000), 420_000);
   const serial = 5;
   const bench = await startBenchApp(ctx.services, 'fleet', { role: 'api', env: { ADDON_PROFILE: 'expedition' }, monitorCommands: true });
   // The API's own database commands (install callbacks: signature, shop, account writes), beside the worker's.
   const apiCommands = recordCommands(bench.app.db.connection.getClient());
   const setup = [
-    `${shops} shops (quick mode uses 100 instead of 1,000: on this loaded 2-core box 200 took over 5 minutes to reach live; --full: 10,000) installed through the signed install callback, ${concurrency} callbacks in flight; tiny shops (5 orders) so the fleet, not the data, is measured`,
+    `${shops} shops (--full: 10,000; BENCH_FLEET_SHOPS sets another size) installed through the signed install callback, ${concurrency} callbacks in flight; tiny shops (5 orders) so the fleet, not the data, is measured`,
+    `the wait for live ends after ${fmt(waitCapMs / 1000, 0)} s (quick mode): what is not live then is reported with what the running workflows wait for (pending activities of a sample)`,
     `baseline for throughput: ${serial} installs one after another in the same run, before the fleet`,
     'API and sandbox in this process, worker in a child process (RSS from /proc); history length from describe() of up to 100 shop workflows once all are live',
   ];
@@ -146,10 +148,20 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     const remaining = await until(
       'every shop live',
       async () => ((await liveCount()) >= tokens.length && (await notLive()) === 0 ? 0 : undefined),
-      ctx.full ? 3_600_000 : Math.max(240_000, shops * 2_000),
+      waitCapMs,
       2_000,
     ).catch(() => notLive());
     const liveSeconds = (performance.now() - started) / 1000;
+    const liveShops = tokens.length - remaining;
+    // Not all live: what the running install and shop workflows wait for, from their pending activities.
+    const waiting =
+      remaining === 0
+        ? undefined
+        : await pendingActivities(
+            bench.app.temporal,
+            `ExecutionStatus = 'Running' AND (WorkflowType = 'installWorkflow' OR WorkflowType = 'shopSyncWorkflow')`,
+            300,
+          );
     const fleetCores = fleetCpu();
     // The worker's database commands in the same window: what its activities waited for.
     const commandProfile = profileCommands(
@@ -202,7 +214,7 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
         measured:
           remaining === 0
             ? `${fmt(liveSeconds)} s (${fmt(shops / liveSeconds, 2)} shops/s)`
-            : `${remaining} of ${tokens.length} not live after ${fmt(liveSeconds)} s`,
+            : `${liveShops} of ${tokens.length} live after ${fmt(liveSeconds)} s (${fmt(liveShops / liveSeconds, 2)} shops/s), ${remaining} not`,
         baseline: 'n/a',
         pass: null,
       },
@@ -251,6 +263,15 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     );
     if (refusals.size) notes.push(`Refused installs, by answer: ${[...refusals].map(([answer, n]) => `${n} × ${answer}`).join('; ')}.`);
     if (remaining !== 0) notes.push(`Shops by phase at the end of the wait: ${[...phases].map(([p, n]) => `${p} ${n}`).join(', ')}.`);
+    if (waiting)
+      notes.push(
+        `What ${waiting.workflows} running install and shop workflows waited for at the end of the wait (pending activities by type and state): ${[
+          ...waiting.byTypeAndState,
+        ]
+          .sort((a, b) => b[1] - a[1])
+          .map(([key, n]) => `${key} ${n}`)
+          .join(', ')}.`,
+      );
     notes.push(
       `Reconcile slots (issue 18.4): each install claims the lowest free position of a fixed order that deals hours round-robin, so hours differ by at most one shop; the best any split can do is ceil(n/24)/(n/24), which is above 1.10 below 240 shops (${tokens.length} shops: ${fmt(Math.ceil(tokens.length / 24) / (tokens.length / 24), 2)}). Shops installed before the change keep their hash slot.`,
     );

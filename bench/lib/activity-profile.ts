@@ -79,3 +79,30 @@ export function activitySpans(events: Event[]): ActivitySpan[] {
   }
   return spans;
 }
+
+const PENDING_STATE: Record<number, string> = { 1: 'waiting for a worker', 2: 'running', 3: 'cancel requested', 4: 'paused' };
+
+/**
+ * What running workflows wait for right now: their pending activities by type and state (scheduled = waiting
+ * for a worker slot, started = running), from describe() of up to `limit` workflows matching `query`.
+ */
+export async function pendingActivities(
+  client: Client,
+  query: string,
+  limit: number,
+): Promise<{ workflows: number; byTypeAndState: Map<string, number> }> {
+  const byTypeAndState = new Map<string, number>();
+  let workflows = 0;
+  for await (const execution of client.workflow.list({ query })) {
+    if (workflows++ >= limit) break;
+    const description = await client.workflow
+      .getHandle(execution.workflowId, execution.runId)
+      .describe()
+      .catch(() => null);
+    for (const activity of description?.raw.pendingActivities ?? []) {
+      const key = `${activity.activityType?.name ?? '?'} ${PENDING_STATE[Number(activity.state)] ?? `state ${activity.state}`}`;
+      byTypeAndState.set(key, (byTypeAndState.get(key) ?? 0) + 1);
+    }
+  }
+  return { workflows: Math.min(workflows, limit), byTypeAndState };
+}
