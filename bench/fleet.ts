@@ -187,6 +187,8 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
     const profiled = sample.slice(0, 30);
     const profile = await profileActivities(bench.app.temporal, [...profiled.map(installWorkflowId), ...profiled.map(shopWorkflowId)]);
     const memory = worker.memory();
+    // The fleet's worker stops here: with shops not live it would keep FerretDB busy and slow the claims below.
+    await worker.stop();
     // Issue 18.4: the slots the installs claimed (real install path), against the token hash they replaced.
     const claimed = await bench.app.db.connection
       .collection<{ _id: number; shopToken: string }>('reconcile_slots')
