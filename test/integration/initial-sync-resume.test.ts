@@ -75,6 +75,11 @@ describe('initial sync resumes after its last written page', () => {
     expect(checkpoint).toMatchObject({ resource: 'orders', fromPage: 1, writtenThrough: 7, records: 700, totalPages: 11 });
     const stored = await e2e.app.db.models.SyncedRecord.countDocuments({ shopToken: shop.token, resource: 'orders' });
     expect(stored).toBe(700); // what the checkpoint claims is written, and not more
+    // The attempt's waves shared one change claim; its failure committed it (closed in a finally), so the feed
+    // is not held back until a reader finds the claim stale.
+    const claims = await e2e.app.db.models.RecordChangeClaim.find({ shopToken: shop.token }, { seq: 1, kind: 1 }).lean();
+    const ended = new Set(claims.filter((c) => c.kind === 'end').map((c) => c.seq));
+    expect(claims.filter((c) => c.kind === 'claim' && !ended.has(c.seq))).toEqual([]);
     const firstCalls = ordersCalls() - before;
     expect(firstCalls).toBeGreaterThanOrEqual(10); // pages 1-7 and the wave being written (8-10), maybe 11 too
 
