@@ -34,7 +34,9 @@ const connection = await createNativeConnection(config.temporal);
 
 const timing = { upsertMs: 0, upsertCalls: 0, upsertRecords: 0 };
 /** Database commands (insert, find, update...) with their start time (epoch ms), collection and driver-measured
- * duration (start -> reply, so it includes waiting inside FerretDB), every command this process sends. */
+ * duration (start -> reply, so it includes waiting inside FerretDB), every command this process sends. Recorded
+ * here rather than with bench/lib/command-profile.ts's recordCommands: this file is transpiled alone into dist/bench
+ * (compiled-worker.ts), so it can import only from src/ (a bench/lib import broke the child). */
 let commands: Array<{ at: number; name: string; collection?: string; durationMs?: number }> = [];
 const open = new Map<number, (typeof commands)[number]>();
 /** Each upsertMany's resource, record count and start/end (epoch ms), in call order. */
