@@ -2,7 +2,8 @@
 // timeout, and Upgates (5 s for install) or the merchant's browser would see a timeout or a late generic 500.
 // Each request-path query gets a short deadline; when it passes and the driver knows no reachable server
 // (its topology description says so), or the query failed for want of a connection, the request answers 503 at
-// once. A merely slow database (FerretDB under load) is waited for.
+// once. A merely slow database (FerretDB under load) is waited for, except by a request that must answer by a
+// fixed time (the install callback, 5 s): with `answerBy` the wait ends then with AnswerDeadlinePassedError.
 import type { Connection } from 'mongoose';
 
 export const DATABASE_DEADLINE_MS = 500;
@@ -20,6 +21,14 @@ const CONNECTIVITY_ERRORS = new Set([
   'MongoTopologyClosedError',
   'DatabaseUnavailableError',
 ]);
+
+/**
+ * The database did not answer before the request's own answer deadline (the database may be up but slow).
+ * The query may still complete afterwards: the caller answers "try again" and must start nothing more.
+ */
+export class AnswerDeadlinePassedError extends Error {
+  override readonly name = 'AnswerDeadlinePassedError';
+}
 
 /** True for errors that mean "no database", not "bad query". */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -43,22 +52,34 @@ export function databaseReachable(connection: Connection): boolean {
   return [...servers.values()].some((server) => server.type !== 'Unknown');
 }
 
-/** Runs a request-path query; throws DatabaseUnavailableError when the database is down (within ~the deadline). */
+/**
+ * Runs a request-path query; throws DatabaseUnavailableError when the database is down (within ~the deadline),
+ * and AnswerDeadlinePassedError when `answerBy` (epoch ms) comes first.
+ */
 export async function withDatabaseDeadline<T>(
   connection: Connection,
   work: () => PromiseLike<T>,
-  deadlineMs = DATABASE_DEADLINE_MS,
+  options: { deadlineMs?: number; answerBy?: number } = {},
 ): Promise<T> {
+  const deadlineMs = options.deadlineMs ?? DATABASE_DEADLINE_MS;
+  if (options.answerBy !== undefined && Date.now() >= options.answerBy)
+    throw new AnswerDeadlinePassedError('the answer deadline passed before the database was asked');
   // Promise.resolve: a mongoose Query is a thenable that runs again on every then(); run it exactly once.
   const running = Promise.resolve(work());
   running.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
+  let answerTimer: NodeJS.Timeout | undefined;
   const check = (resolveDown: () => void) => {
     timer = setTimeout(() => (databaseReachable(connection) ? check(resolveDown) : resolveDown()), deadlineMs);
   };
-  const down = new Promise<never>((_, reject) =>
-    check(() => reject(new DatabaseUnavailableError(`database did not answer within ${deadlineMs} ms and is unreachable`))),
-  );
+  const down = new Promise<never>((_, reject) => {
+    check(() => reject(new DatabaseUnavailableError(`database did not answer within ${deadlineMs} ms and is unreachable`)));
+    if (options.answerBy !== undefined)
+      answerTimer = setTimeout(
+        () => reject(new AnswerDeadlinePassedError('the database did not answer before the answer deadline')),
+        options.answerBy - Date.now(),
+      );
+  });
   try {
     return await Promise.race([running, down]);
   } catch (error) {
@@ -67,5 +88,6 @@ export async function withDatabaseDeadline<T>(
     throw error;
   } finally {
     clearTimeout(timer);
+    clearTimeout(answerTimer);
   }
 }

@@ -51,6 +51,13 @@ describe('install answer', () => {
     expect(logs.join(' ')).toMatch(/could not start the install workflow/);
   });
 
+  it('starts nothing when the steps before it used up the time (the owner hears "try again")', async () => {
+    const { deps, calls } = busyTemporal({});
+    const answer = await answerInstall(deps, 'shop-late', Date.now() - 1);
+    expect(answer).toEqual(TEMPORARILY_UNAVAILABLE);
+    expect(calls).toEqual([]);
+  });
+
   it('answers by the deadline when the start is neither confirmed nor refused in time', async () => {
     const { deps } = busyTemporal({ startHangs: true });
     const started = Date.now();

@@ -24,6 +24,11 @@ export interface InstallAnswerDeps {
 
 export async function answerInstall(deps: InstallAnswerDeps, shopToken: string, answerBy: number): Promise<InstallAnswer> {
   const client = deps.temporal as Client;
+  if (Date.now() >= answerBy) {
+    // The steps before (database) used the whole budget: the owner hears "try again", so nothing may start.
+    deps.logger.error({ shopToken }, 'install: no time left to start the install before the answer deadline');
+    return TEMPORARILY_UNAVAILABLE;
+  }
   let handle;
   let startTimer: NodeJS.Timeout | undefined;
   // Our own timer too: the client retries an unreachable server with backoff sleeps that the gRPC deadline does

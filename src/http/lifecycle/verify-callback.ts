@@ -22,13 +22,17 @@ export interface VerifyDeps {
   config: Pick<Config, 'signatureMaxSkewSeconds'>;
 }
 
-/** Returns the validated body, or answers the request itself and returns undefined. */
+/**
+ * Returns the validated body, or answers the request itself and returns undefined. With `answerBy` (epoch ms)
+ * the signature's consumption throws AnswerDeadlinePassedError when the database has not answered by then.
+ */
 export async function verifyCallback<S extends z.ZodType>(
   callback: LifecycleCallback,
   schema: S,
   req: Request,
   res: Response,
   deps: VerifyDeps,
+  options: { answerBy?: number } = {},
 ): Promise<z.output<S> | undefined> {
   const parsed = schema.safeParse(req.body);
   if (!parsed.success) {
@@ -68,8 +72,10 @@ export async function verifyCallback<S extends z.ZodType>(
   signatureTimeOffset.observe({ callback }, timeCheck.offsetSeconds);
   // Kept until `time` leaves the window: after that the time check refuses the signature by itself.
   const expiresAt = new Date(timeCheck.at.getTime() + skewSeconds * 1000 + 60_000);
-  const consumption = await withDatabaseDeadline(deps.db.connection, () =>
-    deps.stores.consumedSignatures.consume({ callback, signature: body.signature_v2, body: parsed.data, expiresAt }),
+  const consumption = await withDatabaseDeadline(
+    deps.db.connection,
+    () => deps.stores.consumedSignatures.consume({ callback, signature: body.signature_v2, body: parsed.data, expiresAt }),
+    { answerBy: options.answerBy },
   );
   if (consumption === 'replay') {
     signatureRefusals.inc({ callback, reason: 'replay' });
