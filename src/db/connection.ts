@@ -1,6 +1,7 @@
 // One mongoose connection per process. We use createConnection (not the global default) so tests and
 // benchmarks can hold several connections to different databases side by side.
 import mongoose, { type Connection } from 'mongoose';
+import { guardDriverWritesOnClosedSockets } from './driver-closed-socket-guard.js';
 import { registerModels, type Models } from './models/index.js';
 
 export interface Database {
@@ -12,6 +13,8 @@ export interface Database {
 
 /** `monitorCommands`: the driver emits `commandStarted` events (the benchmark counts database commands). */
 export async function connectDatabase(uri: string, options: { monitorCommands?: boolean } = {}): Promise<Database> {
+  // Without it a database restart can leave this process unable to reach the database for good (see the file).
+  guardDriverWritesOnClosedSockets();
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 5_000,
     ...(options.monitorCommands ? { monitorCommands: true } : {}),

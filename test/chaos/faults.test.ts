@@ -13,6 +13,7 @@ import { startFerretDb, type FerretDbServer } from '../../src/local/ferretdb-ser
 import { healthCheckWorkflow } from '../../workflows/health-check.js';
 import { startE2E, waitShopLive, type E2E } from '../helpers/e2e-env.js';
 import { diffMirror } from '../helpers/mirror.js';
+import { recordDriverMonitoring } from './driver-monitoring.js';
 import { recordChaosRow } from './chaos-table.js';
 import { searchSecrets } from './secret-scan.js';
 import { countWrites, totalRewrites } from './write-counter.js';
@@ -51,6 +52,7 @@ describe('faults during a webhook flood', () => {
     for (const shop of shops)
       expect((await e2e.sandbox.lifecycle.install(shop.token, { addonUrl: e2e.addonUrl })).body).toMatchObject({ error: false });
     for (const shop of shops) await waitShopLive(e2e, shop.token, 240_000);
+    const monitor = recordDriverMonitoring(e2e.app.db);
     const writes = countWrites(
       e2e.app.db,
       shops.map((s) => s.token),
@@ -86,7 +88,10 @@ describe('faults during a webhook flood', () => {
         try {
           return await diffMirror(e2e.app.db, shop, 'orders');
         } catch (error) {
-          if (Date.now() >= giveUpAt) throw error;
+          if (Date.now() >= giveUpAt) {
+            console.log(`the test's driver, last monitoring events:\n${monitor.lines().join('\n')}`);
+            throw error;
+          }
           await new Promise((r) => setTimeout(r, 1_000));
         }
       }
