@@ -235,7 +235,10 @@ export async function fleet(ctx: BenchContext): Promise<Omit<BenchResult, 'durat
         pass: null,
       },
       {
-        metric: `worker RSS with ${shops + serial} live shops`,
+        metric:
+          remaining === 0
+            ? `worker RSS with ${shops + serial} live shops`
+            : `worker RSS with ${shops + serial} shops installed (${liveShops} live)`,
         target: 'info',
         measured: `${fmt(memory.rssMb, 0)} MB now, peak ${fmt(memory.peakMb, 0)} MB (+${fmt(((memory.peakMb - idleMb) * 1024) / (shops + serial), 0)} KB per shop)`,
         baseline: `idle worker ${fmt(idleMb, 0)} MB`,

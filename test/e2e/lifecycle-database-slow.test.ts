@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFerretDb, type FerretDbServer } from '../../src/local/ferretdb-server.js';
 import { installWorkflowId } from '../../src/temporal/workflow-ids.js';
 import { TEMPORARILY_UNAVAILABLE } from '../../src/http/lifecycle/install-answer.js';
+import { recordChaosRow } from '../chaos/chaos-table.js';
 import { eventually, startE2E, type E2E } from '../helpers/e2e-env.js';
 
 const FROZEN_MS = 8_000;
@@ -65,5 +66,14 @@ describe('install while the database is slow', () => {
     const again = await e2e.sandbox.lifecycle.install(shop.token, opts);
     expect(again.body).toMatchObject({ error: false });
     await eventually('shop active', async () => (await e2e.app.db.models.Shop.findOne({ token: shop.token }).lean())?.status === 'active');
+    recordChaosRow({
+      scenario: 'install while the database is frozen (SIGSTOP) for 8 s',
+      tries: 2,
+      recordsLost: null,
+      duplicates: null,
+      serverErrors: [answer, again].filter((a) => a.status >= 500).length,
+      secretsFound: null,
+      note: `answered ${answer.status} "try again" in ${answer.durationMs} ms; install workflow started after it: ${started}; next activation ${JSON.stringify(again.body)} in ${again.durationMs} ms`,
+    });
   }, 120_000);
 });
