@@ -79,9 +79,10 @@ describe('faults during a webhook flood', () => {
     let lost = 0;
     let extra = 0;
     // The test's own reads see the restarts too (a pooled connection closed under it): a failed read is read
-    // again, like the write counter's polls, for up to a minute. Five quick attempts were not enough once in CI
-    // (2026-12-03: every attempt failed server selection with the closed connection while the driver re-found the
-    // restarted FerretDB); the claim judged is convergence, not how soon the test's own connection recovers.
+    // again, like the write counter's polls, for up to a minute. Twice in CI (2026-12-03) every attempt failed
+    // server selection for over a minute: the driver's monitor hung on a heartbeat written to a closed socket and
+    // never checked again (src/db/driver-closed-socket-guard.ts, since guarded). When reads still give up, the
+    // driver's last monitoring events are printed (driver-monitoring.ts).
     const readMirror = async (shop: (typeof shops)[number]) => {
       const giveUpAt = Date.now() + 60_000;
       for (;;) {
